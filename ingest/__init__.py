@@ -1,0 +1,1 @@
+"""Ingest: load, clean, describe, chunk, extract goals and store policy documents."""

@@ -1,0 +1,258 @@
+"""SQLite beside Chroma: documents, chunk texts, the Danish BM25 index (FTS5), goals, feedback."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+
+from ingest.models import Chunk, Document, Goal, Quantity
+from ingest.text import content_terms
+from policyqa.errors import StoreError
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, source TEXT UNIQUE NOT NULL, path TEXT, title TEXT, date TEXT,
+    doc_type TEXT, issuer TEXT, language TEXT, text TEXT, fingerprint TEXT,
+    n_chunks INTEGER, n_goals INTEGER, ingested_at REAL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    rid INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
+    source TEXT, idx INTEGER, title TEXT, section TEXT, text TEXT, start INTEGER, "end" INTEGER,
+    date TEXT, doc_type TEXT
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize='unicode61 remove_diacritics 0');
+CREATE TABLE IF NOT EXISTS goals (
+    goal_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT, topic TEXT, programme TEXT,
+    deadline INTEGER, announced TEXT, kind TEXT, superseded_by TEXT, record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS goals_doc ON goals(doc_id);
+CREATE INDEX IF NOT EXISTS goals_topic ON goals(topic);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, created REAL, question TEXT, answer TEXT,
+    citations TEXT, rating INTEGER, comment TEXT, language TEXT
+);
+"""
+
+
+def fts_query(terms: Iterable[str]) -> str | None:
+    """An FTS5 OR-query of quoted terms (quotes make every term a literal)."""
+    uniq = list(dict.fromkeys(t for t in terms if t))
+    if not uniq:
+        return None
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in uniq)
+
+
+class Catalog:
+    """One SQLite file; a connection per thread, WAL so readers never block the writer."""
+
+    def __init__(self, path: Path, *, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"no store at {self.path.parent} (run 'policyqa ingest' first)")
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        try:
+            with self._conn() as c:
+                c.executescript(_SCHEMA)
+                c.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"the store's catalog {self.path} is unreadable ({e})") from e
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        yield self._connection()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of a document's rows land together or not at all."""
+        conn = self._connection()
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # -- meta ---------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self._connection().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- documents ----------------------------------------------------------------------
+    def document_by_source(self, source: str) -> sqlite3.Row | None:
+        return self._connection().execute(
+            "SELECT * FROM documents WHERE source=?", (source,)).fetchone()
+
+    def document_by_id(self, doc_id: str) -> sqlite3.Row | None:
+        return self._connection().execute(
+            "SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+
+    def documents(self) -> list[sqlite3.Row]:
+        return self._connection().execute(
+            "SELECT doc_id, source, path, title, date, doc_type, issuer, language, n_chunks, "
+            "n_goals, ingested_at FROM documents ORDER BY date DESC, source").fetchall()
+
+    def replace_document(self, doc: Document, fingerprint: str, chunks: list[Chunk],
+                         goals: list[Goal]) -> None:
+        """Swap in a document's rows (replacing any earlier version under the same source)."""
+        with self.transaction() as c:
+            old = c.execute("SELECT doc_id FROM documents WHERE source=?", (doc.source,)).fetchone()
+            if old:
+                self._delete_doc_rows(c, old[0])
+            self._delete_doc_rows(c, doc.doc_id)
+            c.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.doc_id, doc.source, doc.path, doc.title, doc.date, doc.doc_type, doc.issuer,
+                 doc.language, doc.text, fingerprint, len(chunks), len(goals), time.time()),
+            )
+            for ch in chunks:
+                cur = c.execute(
+                    'INSERT INTO chunks (chunk_id, doc_id, source, idx, title, section, text, start, '
+                    '"end", date, doc_type) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+                    (ch.chunk_id, ch.doc_id, ch.source, ch.index, ch.title, ch.section, ch.text,
+                     ch.start, ch.end, ch.date, ch.doc_type),
+                )
+                terms = content_terms(f"{ch.title} {ch.section} {ch.text}")
+                c.execute("INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)",
+                          (cur.lastrowid, " ".join(terms)))
+            for g in goals:
+                c.execute(
+                    "INSERT OR REPLACE INTO goals VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (g.goal_id, g.doc_id, g.chunk_id, g.topic, g.programme, g.deadline, g.announced,
+                     g.kind, g.superseded_by, json.dumps(asdict(g), ensure_ascii=False)),
+                )
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.transaction() as c:
+            self._delete_doc_rows(c, doc_id)
+
+    @staticmethod
+    def _delete_doc_rows(c: sqlite3.Connection, doc_id: str) -> None:
+        rids = [r[0] for r in c.execute("SELECT rid FROM chunks WHERE doc_id=?", (doc_id,))]
+        c.executemany("DELETE FROM chunks_fts WHERE rowid=?", [(r,) for r in rids])
+        c.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+        c.execute("DELETE FROM goals WHERE doc_id=?", (doc_id,))
+        c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+
+    # -- chunks and lexical search --------------------------------------------------------
+    def chunks_by_id(self, chunk_ids: list[str]) -> dict[str, sqlite3.Row]:
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self._connection().execute(
+            f"SELECT * FROM chunks WHERE chunk_id IN ({marks})", chunk_ids).fetchall()
+        return {r["chunk_id"]: r for r in rows}
+
+    def chunk_count(self) -> int:
+        return self._connection().execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    def lexical_search(self, terms: list[str], k: int, *, doc_types: list[str] | None = None,
+                       date_from: str | None = None, date_to: str | None = None
+                       ) -> list[tuple[str, float]]:
+        """BM25 over Danish-stemmed chunk terms: [(chunk_id, score)], best first, score > 0."""
+        q = fts_query(terms)
+        if q is None:
+            return []
+        sql = ("SELECT c.chunk_id, -bm25(chunks_fts) AS s FROM chunks_fts "
+               "JOIN chunks c ON c.rid = chunks_fts.rowid WHERE chunks_fts MATCH ?")
+        args: list = [q]
+        if doc_types:
+            sql += f" AND c.doc_type IN ({','.join('?' * len(doc_types))})"
+            args += doc_types
+        if date_from:
+            sql += " AND c.date >= ?"
+            args.append(date_from)
+        if date_to:
+            sql += " AND c.date <= ?"
+            args.append(date_to)
+        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        args.append(k)
+        try:
+            rows = self._connection().execute(sql, args).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [(r[0], float(r[1])) for r in rows]
+
+    def document_frequency(self, term: str) -> int:
+        q = fts_query([term])
+        if q is None:
+            return 0
+        try:
+            return self._connection().execute(
+                "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (q,)).fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+    # -- goals ----------------------------------------------------------------------------
+    def goals(self) -> list[Goal]:
+        rows = self._connection().execute("SELECT record FROM goals").fetchall()
+        return [goal_from_json(r[0]) for r in rows]
+
+    def set_superseded(self, links: dict[str, str | None]) -> None:
+        """Write goal_id -> superseded_by for every goal given (None clears it)."""
+        with self.transaction() as c:
+            for gid, by in links.items():
+                row = c.execute("SELECT record FROM goals WHERE goal_id=?", (gid,)).fetchone()
+                if not row:
+                    continue
+                rec = json.loads(row[0])
+                rec["superseded_by"] = by
+                c.execute("UPDATE goals SET superseded_by=?, record=? WHERE goal_id=?",
+                          (by, json.dumps(rec, ensure_ascii=False), gid))
+
+    # -- feedback -------------------------------------------------------------------------
+    def add_feedback(self, question: str, answer: str, citations: list[dict], rating: int,
+                     comment: str = "", language: str = "") -> int:
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO feedback (created, question, answer, citations, rating, comment, "
+                "language) VALUES (?,?,?,?,?,?,?)",
+                (time.time(), question, answer, json.dumps(citations, ensure_ascii=False), rating,
+                 comment, language),
+            )
+            return int(cur.lastrowid)
+
+    def feedback(self) -> list[dict]:
+        rows = self._connection().execute("SELECT * FROM feedback ORDER BY id").fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["citations"] = json.loads(d["citations"] or "[]")
+            out.append(d)
+        return out
+
+
+def goal_from_json(text: str) -> Goal:
+    d = json.loads(text)
+    for key in ("change", "target_value", "baseline"):
+        if d.get(key):
+            d[key] = Quantity(**d[key])
+    d["supersedes"] = tuple(d.get("supersedes") or ())
+    return Goal(**d)

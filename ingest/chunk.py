@@ -1,0 +1,84 @@
+"""Structure-aware chunks: whole paragraphs and bullets packed per section, with title and heading path."""
+
+from __future__ import annotations
+
+from ingest.models import Block, Chunk, Document
+from ingest.text import split_sentences
+
+TARGET_WORDS = 120  # measured: 50-150-word paragraph chunks beat 1000/200 character windows
+MAX_WORDS = 170
+
+
+def _pieces(doc: Document, block: Block) -> list[tuple[int, int]]:
+    """Spans of one block; a block over MAX_WORDS is cut at sentence ends."""
+    start = block.start - 2 if block.kind == "bullet" else block.start
+    if len(block.text.split()) <= MAX_WORDS:
+        return [(start, block.end)]
+    out: list[tuple[int, int]] = []
+    cur_start, cur_words = None, 0
+    for a, b in split_sentences(block.text):
+        n = len(block.text[a:b].split())
+        if cur_start is not None and cur_words + n > TARGET_WORDS:
+            out.append((cur_start, prev_end))
+            cur_start, cur_words = None, 0
+        if cur_start is None:
+            cur_start = block.start + a if out else start
+        cur_words += n
+        prev_end = block.start + b
+    if cur_start is not None:
+        out.append((cur_start, prev_end))
+    return out
+
+
+def chunk_document(doc: Document) -> list[Chunk]:
+    """Pack consecutive blocks of a section into chunks of about TARGET_WORDS words.
+
+    A bullet or paragraph is never split unless it alone is over MAX_WORDS; a new heading
+    always starts a new chunk, and the heading path travels with the chunk as `section`.
+    """
+    chunks: list[Chunk] = []
+    stack: list[tuple[int, str]] = []  # (level, heading text)
+    group: list[tuple[int, int]] = []
+    words = 0
+
+    def section() -> str:
+        return " > ".join(t for lvl, t in stack if not (lvl == 1 and t == doc.title))
+
+    def flush() -> None:
+        nonlocal group, words
+        if group:
+            start, end = group[0][0], group[-1][1]
+            text = doc.text[start:end]
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{doc.doc_id}:{len(chunks)}",
+                    doc_id=doc.doc_id,
+                    source=doc.source,
+                    index=len(chunks),
+                    title=doc.title,
+                    section=section(),
+                    text=text,
+                    start=start,
+                    end=end,
+                    date=doc.date,
+                    doc_type=doc.doc_type,
+                )
+            )
+        group, words = [], 0
+
+    for block in doc.blocks:
+        if block.kind == "heading":
+            flush()
+            level = block.level or 2
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, block.text))
+            continue
+        for a, b in _pieces(doc, block):
+            n = len(doc.text[a:b].split())
+            if group and words + n > TARGET_WORDS:
+                flush()
+            group.append((a, b))
+            words += n
+    flush()
+    return chunks

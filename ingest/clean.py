@@ -1,0 +1,264 @@
+"""Clean scraped text into structural blocks (headings, paragraphs, bullets), dropping page furniture."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ingest.dates import DATE_PATTERN
+from ingest.models import Block
+
+# Whole lines that are page furniture (skip links, share bars, link stubs, cookie lines).
+_FURNITURE_LINE = re.compile(
+    r"""^(
+      (gå|spring)\s+(direkte\s+)?(til|over)\s+(indhold|hovedindhold|navigation|menu)
+    | skip\s+to\s+(main\s+)?content
+    | til\s+toppen | tilbage\s+til\s+toppen | back\s+to\s+top
+    | print(\s+side)? | udskriv(\s+side)? | del(\s+(på|via)\s+\w+|\s+artiklen|\s+siden)?
+    | (læs|se)\s+(mere|også|flere).{0,60}
+    | tilmeld\s+dig(\s+her)?\.?
+    | (accepter|afvis|tillad)\s+(alle\s+)?(cookies|nødvendige).{0,40}
+    | .{0,40}\bcookie(s|indstillinger|politik)?\b.{0,80}
+    | (forside|menu|søg|søgning|luk|log\s+ind|english|dansk)
+    | (senest\s+)?opdateret(\s+den)?:?\s+.{4,30}
+    | sidst\s+redigeret.{0,40}
+    | relaterede\s+(artikler|nyheder|sider)
+    | (forside|home)\s*[>/›»].*
+    )\s*$""",
+    re.I | re.X,
+)
+# Link stubs left where a link stood alone: "Læs X's nyhed om aftalen", "Se hele aftaleteksten på ...".
+_LINK_STUB = re.compile(r"^(læs|se|hent|download)\s+[^.!?]{0,90}$", re.I)
+_ICON = re.compile(r"\bicon-[a-z0-9-]+\b", re.I)
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPH = re.compile(r"(\*\*|__)(.+?)\1")
+_GRID_CELL = re.compile(r"^\s*([A-ZÆØÅ]{2,5}|[xX])?\s*$")
+_BULLET = re.compile(r"^\s*([•\-\*–·▪◦●■○]|\d{1,2}[.)])\s+(?=\S)")
+_KEY_VALUE = re.compile(r"^[A-ZÆØÅ][\wæøåÆØÅ.\- ]{1,30}:\s+\S")
+_PHONE_OR_MAIL = re.compile(r"(\b\d{2}\s?\d{2}\s?\d{2}\s?\d{2}\b|@[\w-]+\.\w+|\btlf\.?\b|\btelefon\b)", re.I)
+# Section headings whose whole section is furniture, and contact sections (dropped when short).
+_FURNITURE_SECTION = re.compile(
+    r"^(nyhedsbrev(e)?|tilmeld\s+nyhedsbrev|del\s+(artiklen|siden)|relaterede\s+\w+|"
+    r"læs\s+også|cookies?|cookiepolitik|følg\s+os|newsletter)\s*:?\s*$",
+    re.I,
+)
+_CONTACT_SECTION = re.compile(
+    r"^(kontakt(personer|oplysninger)?|yderligere\s+oplysninger|flere\s+oplysninger|"
+    r"for\s+yderligere\s+information|presse(kontakt)?|contact)\s*:?\s*$",
+    re.I,
+)
+_DATE_TAGS = re.compile(rf"^\s*({DATE_PATTERN.pattern})\s+[A-ZÆØÅ][A-ZÆØÅ ,&/-]{{6,}}$", re.X | re.I)
+
+
+def normalise(text: str) -> str:
+    """Unicode NFC, unified newlines and spaces, no zero-width or control characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\xa0", " ").replace("\u2009", " ").replace("\t", " ")
+    text = re.sub(r"[\u200b-\u200d\ufeff\u00ad]", "", text)
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+    return text
+
+
+def _clean_line(line: str) -> str | None:
+    """One line without markup leftovers; None when the whole line is furniture."""
+    if _ICON.search(line):
+        return None  # icon widgets (quote carousels, scroll hints) are site furniture
+    line = _MD_IMAGE.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = _MD_EMPH.sub(r"\2", line)
+    line = line.replace("**", "")
+    stripped = line.strip()
+    if not stripped:
+        return ""
+    if _FURNITURE_LINE.match(stripped):
+        return None
+    if _LINK_STUB.match(stripped) and len(stripped.split()) <= 10:
+        return None
+    m = _DATE_TAGS.match(stripped)
+    if m:  # "16-05-2016 FRIVILLIG SOCIAL INDSATS..." -> the date alone
+        return m.group(1)
+    return line.rstrip()
+
+
+def _drop_grids(lines: list[str]) -> list[str]:
+    """Drop committee-code grids: runs of short all-caps codes and X marks, one per line."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        codes = 0
+        while j < len(lines) and _GRID_CELL.match(lines[j]):
+            if lines[j].strip():
+                codes += 1
+            j += 1
+        if codes >= 4:
+            out.append("")
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+def _raw_blocks(text: str) -> list[tuple[str, str, int]]:
+    """Split lines into (kind, text, level) with kind in heading/paragraph/bullet."""
+    lines = []
+    for raw in text.split("\n"):
+        cleaned = _clean_line(raw)
+        if cleaned is not None:
+            lines.append(cleaned)
+        else:
+            lines.append("")
+    lines = _drop_grids(lines)
+    blocks: list[tuple[str, str, int]] = []
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            if all(_KEY_VALUE.match(p.strip()) for p in para) and len(para) > 1:
+                joined = "\n".join(p.strip() for p in para)
+            else:
+                joined = " ".join(p.strip() for p in para)
+            blocks.append(("paragraph", " ".join(joined.split(" ")).strip(), 0))
+            para.clear()
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        s = line.strip()
+        if not s:
+            flush()
+            i += 1
+            continue
+        m = re.match(r"^(#{1,6})\s+(.+)$", s)
+        if m:
+            flush()
+            blocks.append(("heading", m.group(2).strip(" #"), len(m.group(1))))
+            i += 1
+            continue
+        b = _BULLET.match(line)
+        if b and b.group(1) in "-–" and len(s.split()) > 25:
+            b = None  # a dash opening a long paragraph is a Danish quotation dash
+        if b and not (b.group(1)[0].isdigit() and not _in_numbered_list(lines, i)):
+            flush()
+            item = [line[b.end():].strip()]
+            indent = len(line) - len(line.lstrip())
+            i += 1
+            # continuation lines: indented deeper than the bullet, no blank line between
+            while i < len(lines) and lines[i].strip() and not _BULLET.match(lines[i]) and (
+                len(lines[i]) - len(lines[i].lstrip()) > indent
+            ):
+                item.append(lines[i].strip())
+                i += 1
+            blocks.append(("bullet", "\n".join(item), 0))
+            continue
+        para.append(line)
+        i += 1
+    flush()
+    return [(k, t, lvl) for k, t, lvl in blocks if t]
+
+
+def _in_numbered_list(lines: list[str], i: int) -> bool:
+    """'3. Tekst' is a list item only beside another numbered line (not an agenda number)."""
+    def num(j: int) -> int | None:
+        if 0 <= j < len(lines):
+            m = re.match(r"^\s*(\d{1,2})[.)]\s+\S", lines[j])
+            return int(m.group(1)) if m else None
+        return None
+
+    here = num(i)
+    for j in (i - 1, i + 1, i - 2, i + 2):
+        other = num(j)
+        if other is not None and here is not None and abs(other - here) <= 2:
+            return True
+    return False
+
+
+def _is_heading_line(text: str, first: bool, next_kind: str | None) -> int:
+    """Heading level for a one-line paragraph in plain text, or 0 if it is not a heading."""
+    if "\n" in text:
+        return 0
+    words = text.split()
+    if text.endswith(":"):
+        return 3 if next_kind == "bullet" and len(words) <= 25 else 0
+    if text[-1] in ".!?;,”\"'" or _KEY_VALUE.match(text):
+        return 0
+    if DATE_PATTERN.fullmatch(text.strip()):
+        return 0
+    if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"“«"):
+        return 0
+    if first and len(words) <= 30:
+        return 1
+    if len(words) <= 12 and len(text) <= 100 and next_kind is not None:
+        return 2
+    return 0
+
+
+def to_blocks(text: str, *, detect_headings: bool = True) -> tuple[str, list[Block]]:
+    """Clean text (plain or markdown-like) into the document text and its blocks.
+
+    The document text is the blocks joined by blank lines, bullets shown as '• ';
+    each block's span points at its text inside it.
+    """
+    raw = _raw_blocks(normalise(text))
+    typed: list[tuple[str, str, int]] = []
+    has_headings = any(k == "heading" for k, _, _ in raw)
+    for idx, (kind, t, lvl) in enumerate(raw):
+        if kind == "paragraph" and detect_headings:
+            nxt = raw[idx + 1][0] if idx + 1 < len(raw) else None
+            level = _is_heading_line(t, idx == 0 and not has_headings, nxt)
+            prev = typed[-1][1] if typed else ""
+            if level == 2 and prev.rstrip().endswith(("”", '"', "»")) and len(t.split()) <= 8:
+                level = 0  # the speaker's name after a quotation, not a heading
+            if level:
+                kind, lvl = "heading", level
+        typed.append((kind, t, lvl))
+    typed = _drop_furniture_sections(typed)
+    parts: list[str] = []
+    blocks: list[Block] = []
+    pos = 0
+    for kind, t, lvl in typed:
+        prefix = "• " if kind == "bullet" else ""
+        if parts:
+            pos += 2  # the blank line between blocks
+        start = pos + len(prefix)
+        parts.append(prefix + t)
+        pos += len(prefix) + len(t)
+        blocks.append(Block(kind, t, start, pos, lvl))  # type: ignore[arg-type]
+    return "\n\n".join(parts), blocks
+
+
+def _drop_furniture_sections(blocks: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    out: list[tuple[str, str, int]] = []
+    mode: str | None = None  # "all" drops every block, "contact" drops short/contact blocks
+    for i, (kind, t, lvl) in enumerate(blocks):
+        if kind == "heading":
+            if _FURNITURE_SECTION.match(t):
+                mode = "all"
+                continue
+            if _CONTACT_SECTION.match(t):
+                mode = "contact"
+                continue
+            if _PHONE_OR_MAIL.search(t):
+                continue
+            if mode == "contact" and lvl >= 2:
+                nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+                if nxt is None or nxt[0] == "heading" or len(nxt[1].split()) < 25:
+                    continue  # a name or title inside the contact block
+            mode = None
+        elif mode == "all":
+            continue
+        elif mode == "contact":
+            if len(t.split()) < 25 or _PHONE_OR_MAIL.search(t):
+                continue
+        elif kind == "paragraph" and _is_contact_line(t):
+            continue
+        out.append((kind, t, lvl))
+    return out
+
+
+def _is_contact_line(text: str) -> bool:
+    """A short line that is only a phone number or e-mail with a name ('Kontorchef X, x@y.dk')."""
+    return len(text.split()) <= 10 and bool(_PHONE_OR_MAIL.search(text)) and not text.endswith(".")

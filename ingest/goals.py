@@ -1,0 +1,337 @@
+"""Extract policy goals from Danish prose into Goal records, and link goals that later ones replace."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+
+from ingest.dates import find_dates
+from ingest.models import Block, Chunk, Document, Goal, Quantity
+from ingest.numbers import find_quantities
+from ingest.text import split_sentences
+from ingest.topics import area_of, classify
+
+# Verbs first: "reduceres med 30 procent ... mere end ét ophold" is a decrease.
+_VERBS = {
+    "decrease": r"reducer\w*|nedbring\w*|mindske\w*|halver\w*|falde\w*|sænke\w*|begrænse\w*|"
+                r"nedsætte\w*|bekæmpe\w*|knække\w*",
+    "increase": r"øge\w*|øges|forøge\w*|stige\w*|fordoble\w*|udvide\w*|vokse\w*",
+    "improve": r"forbedre\w*|styrke\w*|højne\w*|løfte\w*",
+    "maintain": r"fastholde\w*|bevare\w*|opretholde\w*|holdes",
+}
+_COMPARATIVES = {
+    "improve": r"større effekt|bedre|højere kvalitet",
+    "decrease": r"færre|lavere|mindre|reduktion|fald|nedgang",
+    "increase": r"flere|højere|større|mere|stigning",
+}
+_VERB_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v})\\b)" for k, v in _VERBS.items()), re.I)
+_COMP_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v})\\b)" for k, v in _COMPARATIVES.items()), re.I)
+_MODAL = re.compile(r"\b(skal|må (højst|mindst|ikke)|målet er|målsætningen er|sigter mod|"
+                    r"ambitionen er|vil (reducere|øge|halvere|nedbringe|sikre at|sænke)|"
+                    r"forventes at|bør)\b", re.I)
+_INTENTION = re.compile(
+    r"\b(vil|skal|ønsker at|agter at|forventer at)\b[^.]{0,40}\b(arbejde for at )?"
+    r"(opstille|fastsætte|udarbejde|sætte|formulere|udvikle)\s+(nye\s+)?(mål|målsætninger)\b",
+    re.I,
+)
+_GOAL_WORDS = re.compile(r"\bmål(et|ene|sætning\w*|tal)?\b|\bsociale \d{4}-?mål\b|\btarget", re.I)
+_STATUS = re.compile(r"\b(er nået|nået|opfyldt|indfriet|er (steget|faldet)|har vi|blev|var)\b", re.I)
+_CONDITIONAL = re.compile(r"^(hvis|såfremt|når|selvom|hvorvidt)\b", re.I)
+_META_SUBJECT = re.compile(r"^(målene|målet|målsætningerne|de sociale mål|vi|det|de|der|"
+                           r"regeringen|ministeren|midlerne)\b", re.I)
+_DEADLINE = re.compile(
+    r"\b(?:frem mod|frem til|inden(?: udgangen af)?|senest(?: i)?|i løbet af|til|by|in|"
+    r"ved udgangen af|i)\s+((?:19|20)\d\d)\b", re.I)
+_INDICATOR = re.compile(
+    r"\b((?:antallet|andelen|niveauet|omfanget|effekten|udledningen|forbruget|ventetiden|"
+    r"sygefraværet|ledigheden|beskæftigelsen|gennemsnittet|tilfredsheden)\s+(?:af|på|i|blandt)\s+"
+    r"[^.;]+?)(?=\s+(?:skal|reduceres|øges|må|falder|falde|stige|stiger|forbedres|halveres|"
+    r"fastholdes|nedbringes|være|ligge)\b|[.;]|$)",
+    re.I,
+)
+
+
+@dataclass
+class _Context:
+    kind: str | None = None  # "goals", "intention" or None
+    area: str | None = None
+    deadline: int | None = None
+    list_items: int = 0
+
+
+def _goal_id(doc_id: str, start: int) -> str:
+    return hashlib.sha256(f"{doc_id}:{start}".encode()).hexdigest()[:16]
+
+
+def _direction(text: str) -> str | None:
+    m = _VERB_RE.search(text) or _COMP_RE.search(text)
+    return m.lastgroup if m else None
+
+
+def _deadline(text: str) -> int | None:
+    years = [int(m.group(1)) for m in _DEADLINE.finditer(text)]
+    return max(years) if years else None
+
+
+def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | None]:
+    """(change, target_value, baseline) from a goal sentence."""
+    change = target = baseline = None
+    for m in find_quantities(text):
+        q = m.quantity
+        if not q.unit:
+            continue  # a bare number is not a goal quantity
+        before = text[max(0, m.start - 45): m.start].lower()
+        if q.bound is None:
+            b = re.search(r"\b(højst|mindst|maksimalt|under|over)\b(\s+\w+){0,2}\s*$", before)
+            if b:
+                q = replace(q, bound={"højst": "at_most", "maksimalt": "at_most", "mindst":
+                                      "at_least", "under": "below", "over": "above"}[b.group(1)])
+        if re.search(r"\bfra\s*$", before) or re.search(r"\b(i forhold til|sammenlignet med)\b", before[-25:]):
+            baseline = baseline or q
+        elif re.search(r"\b(med|reduktion på|stigning på|fald på|nedgang på|forøgelse på)\s*"
+                       r"(mindst|højst|op til|ca\.|omkring)?\s*$", before):
+            change = change or q
+        else:
+            target = target or q
+    if "halver" in text.lower() and change is None:
+        change = Quantity(50.0, "%", None)
+    if "fordobl" in text.lower() and change is None:
+        change = Quantity(100.0, "%", None)
+    return change, target, baseline
+
+
+def _indicator(text: str) -> str | None:
+    m = _INDICATOR.search(text)
+    if m:
+        return " ".join(m.group(1).split()).rstrip(",")
+    m = re.match(r"^(?:flere|færre)\s+(.+?)\s+skal\s+(.+?)[.]?$", text, re.I)
+    if m:
+        return f"{m.group(1)} der skal {m.group(2)}"
+    m = re.match(r"^(?:større|bedre|højere|lavere)\s+(.+?)[.]?$", text, re.I)
+    if m:
+        return m.group(1)
+    m = re.match(r"^(.+?)\s+skal\s+(forbedres|styrkes|øges|reduceres|løftes|halveres)", text, re.I)
+    if m:
+        return m.group(1)
+    m = re.match(r"^(?:mindst|højst|under|over)\s+\S+\s+(?:procent|pct\.?|%)\s+af\s+(.+?)[.]?$", text, re.I)
+    if m:
+        return f"andel af {m.group(1)}"
+    return None
+
+
+def _target_group(text: str) -> str | None:
+    patterns = (
+        r"\b(?:antallet|andelen)\s+af\s+(.+?)(?:,|\s+(?:der|som|skal|i|på|reduceres|øges)\b)",
+        r"^(?:flere|færre)\s+(.+?)\s+skal\b",
+        r"\bprocent\s+af\s+(.+?)\s+(?:har|skal|er|får)\b",
+        r"^(.+?)s?\s+faglige niveau",
+        r"\b(?:for|blandt)\s+((?:udsatte|unge|ældre|borgere|børn|kvinder|personer)[^,.]*)",
+    )
+    for p in patterns:
+        m = re.search(p, text, re.I)
+        if m:
+            group = m.group(1).strip()
+            if 1 <= len(group.split()) <= 10:
+                return group
+    return None
+
+
+def _programme(doc: Document) -> str | None:
+    text = f"{doc.title}\n{doc.text}"
+    names = []
+    m = re.search(r"\b(?:de\s+)?(?:nye\s+)?sociale\s+(\d{4})[- ]?mål", text, re.I)
+    if m:
+        names.append(f"sociale {m.group(1)}-mål")
+    q = re.search(r"[\"“”«]([^\"“”»]{3,60})[\"“”»]", doc.title)
+    if q:
+        names.append(q.group(1).strip())
+    m = re.search(r"\b(\d+|ti|ni|otte|syv|seks|fem|fire|tre)\s+(?:nye\s+)?(?:langsigtede\s+)?"
+                  r"(?:sociale\s+)?mål\s+for\s+([a-zæøå][a-zæøå ]{2,40}?)(?=[.,:\n]|$)", text, re.I)
+    if m and not names:
+        names.append(f"{m.group(1)} mål for {m.group(2).strip()}")
+    m = re.search(r"\b([A-ZÆØÅ][\wæøå-]*(?:strategi|handleplan|politik|plan))(?:en)?\b", doc.title)
+    if m and not names:
+        names.append(m.group(1))
+    if not names:
+        return None
+    return names[0] if len(names) == 1 else f'{names[0]} ("{names[1]}")'
+
+
+def _set_by(doc: Document) -> str | None:
+    low = doc.text.lower()
+    if "regering" in low:
+        m = re.search(r"\b((?:[A-ZÆØÅ][\wæøå]*-,?\s+)*(?:[\wæøå]+-\s+og\s+)?[\wæøå]*minister)\s+"
+                      r"([A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ][\wæøå]+){1,2})", doc.text)
+        return f"Regeringen ({m.group(1)} {m.group(2)})" if m else "Regeringen"
+    return doc.issuer
+
+
+def _announced(doc: Document) -> str | None:
+    for a, b in split_sentences(doc.text):
+        s = doc.text[a:b]
+        if re.search(r"\b(præsentere\w*|lancere\w*|offentliggj\w*|fremlag\w*|vedt[oa]g\w*|"
+                     r"besluttede|sætter|satte|annoncere\w*)\b", s, re.I) and _GOAL_WORDS.search(s):
+            dates = find_dates(s.replace("d. ", ""))
+            if dates:
+                return dates[0][0]
+            if re.search(r"\bi dag\b", s, re.I):
+                return doc.date
+    return doc.date
+
+
+def _units(doc: Document) -> list[tuple[Block, int, int]]:
+    """Candidate goal statements: each bullet whole, each sentence of a paragraph."""
+    out = []
+    for block in doc.blocks:
+        if block.kind == "bullet" and len(block.text.split()) <= 45:
+            out.append((block, block.start, block.end))
+        elif block.kind in ("paragraph", "bullet"):
+            for a, b in split_sentences(block.text):
+                out.append((block, block.start + a, block.start + b))
+    return out
+
+
+def _is_goal(text: str, ctx: _Context, block: Block) -> bool:
+    words = len(text.split())
+    if words > 70 or text.endswith("?"):
+        return False
+    if _CONDITIONAL.search(text) or (_STATUS.search(text) and not _MODAL.search(text)):
+        return False
+    direction = _direction(text)
+    change, target, _ = _numbers(text)
+    numeric = change is not None or target is not None
+    in_list = ctx.kind == "goals" and (block.kind == "bullet" or len(block.text.split()) <= 25)
+    if in_list:
+        return bool(direction or numeric)
+    if _META_SUBJECT.search(text) and not numeric:
+        return False
+    if _MODAL.search(text) and (numeric or direction) and (numeric or words <= 25):
+        return True
+    return bool(re.match(r"^(flere|færre|større|bedre)\b", text, re.I) and _MODAL.search(text))
+
+
+def extract_goals(doc: Document, chunks: list[Chunk]) -> list[Goal]:
+    """Every goal statement in the document as a Goal record (numeric, direction-only, intention)."""
+    programme, set_by, announced = _programme(doc), _set_by(doc), _announced(doc)
+    ctx = _Context()
+    goals: list[Goal] = []
+    listed: list[bool] = []  # whether each goal stood in a goal list or under a goal heading
+    blocks = list(doc.blocks)
+    units = _units(doc)
+    unit_iter = iter(units)
+    pending = next(unit_iter, None)
+    for bi, block in enumerate(blocks):
+        lead_in = block.kind == "heading" or (block.kind == "paragraph" and block.text.endswith(":"))
+        if lead_in:
+            ctx = _update_context(ctx, block, blocks[bi + 1] if bi + 1 < len(blocks) else None)
+        while pending is not None and pending[0] is block:
+            _, start, end = pending
+            text = doc.text[start:end].strip()
+            goal = _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by,
+                              announced, lead_in)
+            if goal is not None:
+                goals.append(goal)
+                listed.append(ctx.kind is not None)
+            pending = next(unit_iter, None)
+    if sum(listed) >= 3:
+        # a document with an explicit goal list: direction-only sentences elsewhere summarise it
+        goals = [g for g, inlist in zip(goals, listed) if inlist or g.kind == "numeric_target"]
+    return _dedupe(goals)
+
+
+def _update_context(ctx: _Context, block: Block, nxt: Block | None) -> _Context:
+    text = block.text
+    if block.kind == "heading" and block.level == 1:
+        return _Context()  # the title announces the topic; it does not open a goal list
+    if _INTENTION.search(text):
+        return _Context("intention", ctx.area, _deadline(text) or ctx.deadline)
+    if _GOAL_WORDS.search(text) and not re.search(r"\bstatus\b", text, re.I):
+        return _Context("goals", None, _deadline(text) or ctx.deadline)
+    known_area = area_of(text) != text.strip(" :")
+    if ctx.kind == "goals" and block.kind == "heading" and len(text.split()) <= 4 and nxt is not None \
+            and (known_area or nxt.kind == "bullet"):
+        return _Context("goals", area_of(text), ctx.deadline)  # an area heading in a goal list
+    return _Context()
+
+
+def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, announced,
+               lead_in) -> Goal | None:
+    if lead_in and block.kind == "heading":
+        return None
+    intention = ctx.kind == "intention" and block.kind == "bullet" and len(text.split()) <= 15
+    inline = _INTENTION.search(text)
+    if inline and not block.text.endswith(":"):
+        rest = text[inline.end():]
+        m = re.match(r"\s+for\s+(.+?)[.]?$", rest)
+        if m:
+            intention = True
+    if not intention and (lead_in or not _is_goal(text, ctx, block)):
+        return None
+    topic = classify(text if not inline else text[inline.end():] or text)
+    change, target, baseline = (None, None, None) if intention else _numbers(text)
+    direction = _direction(text)
+    if direction is None and target is not None:
+        direction = {"at_most": "decrease", "below": "decrease"}.get(target.bound or "", "increase")
+    kind = "intention" if intention else ("numeric_target" if (change or target) else "direction_only")
+    deadline = _deadline(text) or (ctx.deadline if ctx.kind else None)
+    baseline_year = None
+    if baseline is not None:
+        m = re.search(r"\b((?:19|20)\d\d)\b", text[: text.find("til") if "til" in text else len(text)])
+        baseline_year = int(m.group(1)) if m and int(m.group(1)) != deadline else None
+    chunk_id = next((c.chunk_id for c in chunks if c.start <= start < c.end), None)
+    area = ctx.area or _area_from_text(text)
+    return Goal(
+        goal_id=_goal_id(doc.doc_id, start), text=text, source=doc.source, doc_id=doc.doc_id,
+        chunk_id=chunk_id, start=start, end=end, doc_date=doc.date, programme=programme,
+        set_by=set_by, announced=announced, area=area, topic=topic.key, topic_da=topic.da,
+        topic_en=topic.en, target_group=_target_group(text), indicator=_indicator(text),
+        direction=None if intention else direction, change=change, target_value=target,
+        deadline=deadline, baseline=baseline, baseline_year=baseline_year, kind=kind,
+    )
+
+
+def _area_from_text(text: str) -> str | None:
+    if re.search(r"\b(børn|unge|ungdom\w*|elever)\b", text, re.I):
+        return "children and young people"
+    return None
+
+
+def _dedupe(goals: list[Goal]) -> list[Goal]:
+    """Drop restatements: a goal without numbers whose topic and direction an earlier or listed
+    goal already covers (press releases repeat the list in quotes and summaries)."""
+    kept: list[Goal] = []
+    for g in goals:
+        twin = next((k for k in kept if k.topic == g.topic and k.direction == g.direction
+                     and k.kind == g.kind and g.kind != "numeric_target"), None)
+        if twin is None or g.topic == "other":
+            kept.append(g)
+    return kept
+
+
+def _setter_key(g: Goal) -> str:
+    s = (g.set_by or "").lower()
+    if "regering" in s or "minist" in s:
+        return "government"
+    m = re.search(r"([\wæøå]+)\s+kommune", s)
+    return f"municipality:{m.group(1)}" if m else s
+
+
+def link_supersessions(catalog) -> None:
+    """Within one topic and one setter, a goal from a later programme supersedes earlier ones."""
+    goals = catalog.goals()
+    by_topic: dict[tuple[str, str], list[Goal]] = {}
+    for g in goals:
+        if g.topic != "other":
+            by_topic.setdefault((g.topic, _setter_key(g)), []).append(g)
+    links: dict[str, str | None] = {g.goal_id: None for g in goals}
+    for group in by_topic.values():
+        group.sort(key=lambda g: (g.announced or g.doc_date or "", g.start))
+        for i, g in enumerate(group):
+            when = g.announced or g.doc_date or ""
+            later = [h for h in group[i + 1:] if (h.announced or h.doc_date or "") > when
+                     and (h.programme or h.doc_id) != (g.programme or g.doc_id)]
+            if later:
+                links[g.goal_id] = later[0].goal_id
+    if any(links[g.goal_id] != g.superseded_by for g in goals):
+        catalog.set_superseded(links)

@@ -1,0 +1,174 @@
+"""Read files, folders and URLs into RawDocuments, detecting the text encoding."""
+
+from __future__ import annotations
+
+import io
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from ingest.models import RawDocument
+from policyqa.errors import DocumentError, UsageError
+
+SUFFIX_KIND = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def is_url(target: str) -> bool:
+    return target.startswith(("http://", "https://"))
+
+
+def iter_targets(targets: list[str]) -> Iterator[tuple[str, str | Path]]:
+    """Expand the CLI's PATH|URL arguments into (source name, path or URL) pairs.
+
+    Folders are walked recursively for supported suffixes; the source name is the path
+    relative to the folder given, so `ingest corpus/` names files as in `corpus/`.
+    """
+    for target in targets:
+        if is_url(target):
+            yield target, target
+            continue
+        path = Path(target)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUFFIX_KIND and not _hidden(f, path):
+                    yield f.relative_to(path).as_posix(), f
+        elif path.is_file():
+            yield path.name, path
+        elif path.exists():
+            raise UsageError(f"{target}: not a regular file or folder")
+        else:
+            raise UsageError(f"{target}: no such file or folder")
+
+
+def _hidden(f: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in f.relative_to(root).parts)
+
+
+def load(source: str, target: str | Path, *, max_bytes: int, timeout: float = 15.0) -> RawDocument:
+    """Read one file or URL. Raises DocumentError naming the source on any problem."""
+    if isinstance(target, str) and is_url(target):
+        data, kind, header_charset = _fetch(target, max_bytes=max_bytes, timeout=timeout)
+        path = target
+    else:
+        path = str(target)
+        kind = SUFFIX_KIND.get(Path(path).suffix.lower())
+        if kind is None:
+            raise DocumentError(source, f"unsupported file type '{Path(path).suffix}' "
+                                f"(supported: {', '.join(sorted(SUFFIX_KIND))})")
+        try:
+            size = Path(path).stat().st_size
+            if size > max_bytes:
+                raise DocumentError(source, f"file is {size / 1e6:.1f} MB, over the "
+                                    f"{max_bytes / 1e6:.0f} MB limit (POLICYQA_MAX_FILE_MB)")
+            data = Path(path).read_bytes()
+        except OSError as e:
+            raise DocumentError(source, f"cannot read file ({e.strerror or e})") from e
+        header_charset = None
+    if not data.strip():
+        raise DocumentError(source, "file is empty")
+    if kind == "pdf":
+        return RawDocument(source, path, "pdf", _pdf_text(source, data), "pdf")
+    text, encoding = decode(data, header_charset, html=(kind == "html"))
+    if _looks_binary(text):
+        raise DocumentError(source, "looks like binary data, not text (wrong file type?)")
+    return RawDocument(source, path, kind, text, encoding)
+
+
+def decode(data: bytes, declared: str | None = None, *, html: bool = False) -> tuple[str, str]:
+    """Decode bytes: BOM, then strict UTF-8, then a declared charset, then cp1252/latin-1.
+
+    Danish material comes as UTF-8 and as cp1252/latin-1; strict UTF-8 almost never
+    accepts cp1252 bytes by accident, so trying it first is safe.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    if declared:
+        candidates.append(declared)
+    if html:
+        m = _META_CHARSET.search(data[:4096])
+        if m:
+            candidates.append(m.group(1).decode("ascii", "ignore"))
+    candidates += ["cp1252", "latin-1"]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+        if enc.lower().replace("-", "") in {"utf8"}:
+            continue
+        return text, enc.lower()
+    return data.decode("latin-1"), "latin-1"  # unreachable: latin-1 decodes every byte
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    if "\x00" in sample:
+        return True
+    bad = len(_CONTROL.findall(sample)) + sample.count("\ufffd")
+    return bad / len(sample) > 0.02
+
+
+def _pdf_text(source: str, data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [(page.extract_text() or "") for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise DocumentError(source, f"cannot read PDF ({e})") from e
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    if len(text.strip()) < 20:
+        raise DocumentError(source, "PDF has no text layer (scanned images?); run OCR on it first")
+    return text
+
+
+def _fetch(url: str, *, max_bytes: int, timeout: float) -> tuple[bytes, str, str | None]:
+    parsed = urllib.parse.urlparse(url)
+    if not parsed.netloc:
+        raise DocumentError(url, "not a valid URL")
+    req = urllib.request.Request(url, headers={"User-Agent": "policyqa/0.1 (+offline-first Q&A)"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            ctype = resp.headers.get_content_type()
+            charset = resp.headers.get_content_charset()
+            data = resp.read(max_bytes + 1)
+    except urllib.error.HTTPError as e:
+        raise DocumentError(url, f"HTTP {e.code} {e.reason}") from e
+    except (urllib.error.URLError, TimeoutError, OSError) as e:
+        reason = getattr(e, "reason", e)
+        raise DocumentError(url, f"cannot fetch ({reason})") from e
+    if len(data) > max_bytes:
+        raise DocumentError(url, f"response is over the {max_bytes / 1e6:.0f} MB limit")
+    if ctype in ("text/html", "application/xhtml+xml"):
+        kind = "html"
+    elif ctype == "application/pdf":
+        kind = "pdf"
+    elif ctype in ("text/plain", "text/markdown"):
+        kind = "markdown" if ctype == "text/markdown" else "text"
+    else:
+        raise DocumentError(url, f"unsupported content type '{ctype}' (expected an HTML page, "
+                            "text or PDF)")
+    return data, kind, charset

@@ -1,0 +1,118 @@
+"""Typed, frozen records passed between the ingest stages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+DocType = Literal["press_release", "committee_minutes", "goal_document", "news", "other"]
+BlockKind = Literal["heading", "paragraph", "bullet"]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """Bytes as read from a file or URL, decoded to text."""
+
+    source: str  # file name as ingested, or the URL
+    path: str  # full path or URL
+    kind: Literal["text", "markdown", "html", "pdf"]
+    text: str  # decoded text (HTML still as markup)
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One structural unit of a cleaned document."""
+
+    kind: BlockKind
+    text: str
+    start: int  # character offsets in Document.text
+    end: int
+    level: int = 0  # heading level (1 = top)
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str  # hash of the normalised text
+    source: str
+    path: str
+    title: str
+    date: str | None  # ISO yyyy-mm-dd
+    doc_type: DocType
+    issuer: str | None
+    language: str
+    text: str  # cleaned text; chunk and goal spans point into it
+    blocks: tuple[Block, ...] = ()
+
+    def meta(self) -> dict:
+        d = asdict(self)
+        d.pop("blocks")
+        d.pop("text")
+        return d
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str  # f"{doc_id}:{index}"
+    doc_id: str
+    source: str
+    index: int
+    title: str
+    section: str  # heading path, " > " joined
+    text: str  # the passage itself, verbatim from Document.text
+    start: int
+    end: int
+    date: str | None
+    doc_type: DocType
+
+    def embed_text(self) -> str:
+        """What the embedding model sees: title and section give the passage its context."""
+        head = self.title if not self.section else f"{self.title} — {self.section}"
+        return f"{head}\n{self.text}"
+
+
+Direction = Literal["decrease", "increase", "improve", "maintain"]
+GoalKind = Literal["numeric_target", "direction_only", "intention"]
+Bound = Literal["at_least", "at_most", "exactly", "below", "above"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str  # "%", "persons", "percentage points", "kr.", "" ...
+    bound: Bound | None = None
+
+    def label(self, lang: str = "en") -> str:
+        from ingest.numbers import format_quantity
+
+        return format_quantity(self, lang)
+
+
+@dataclass(frozen=True)
+class Goal:
+    goal_id: str
+    text: str  # the verbatim goal sentence
+    source: str
+    doc_id: str
+    chunk_id: str | None
+    start: int
+    end: int
+    doc_date: str | None
+    programme: str | None
+    set_by: str | None
+    announced: str | None
+    area: str | None  # e.g. "children and young people", "adults"
+    topic: str  # canonical key, e.g. "homelessness"
+    topic_da: str
+    topic_en: str
+    target_group: str | None
+    indicator: str | None
+    direction: Direction | None
+    change: Quantity | None
+    target_value: Quantity | None
+    deadline: int | None
+    baseline: Quantity | None
+    baseline_year: int | None
+    kind: GoalKind
+    superseded_by: str | None = None
+    supersedes: tuple[str, ...] = field(default_factory=tuple)

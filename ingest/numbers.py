@@ -1,0 +1,196 @@
+"""Danish numbers in prose: '4.000', '2,5', 'ni', 'femogtyve', 'halvdelen', 'mindst 25 procent'."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.models import Bound, Quantity
+
+_UNITS_WORDS = {
+    "nul": 0, "en": 1, "et": 1, "én": 1, "ét": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5,
+    "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10, "elleve": 11, "tolv": 12, "tretten": 13,
+    "fjorten": 14, "femten": 15, "seksten": 16, "sytten": 17, "atten": 18, "nitten": 19,
+}
+_TENS_WORDS = {
+    "tyve": 20, "tredive": 30, "fyrre": 40, "fyrretyve": 40, "halvtreds": 50, "tres": 60,
+    "halvfjerds": 70, "firs": 80, "halvfems": 90,
+}
+_FRACTIONS = {
+    "halvdelen": 50.0, "halvdel": 50.0, "en tredjedel": 100 / 3, "tredjedel": 100 / 3,
+    "en fjerdedel": 25.0, "fjerdedel": 25.0, "en kvart": 25.0, "to tredjedele": 200 / 3,
+    "tre fjerdedele": 75.0, "en femtedel": 20.0, "femtedel": 20.0, "en tiendedel": 10.0,
+}
+
+
+def word_number(word: str) -> int | None:
+    """'ni' -> 9, 'femogtyve' -> 25, 'hundrede' -> 100, 'tusind' -> 1000; else None."""
+    w = word.lower()
+    if w in _UNITS_WORDS:
+        return _UNITS_WORDS[w]
+    if w in _TENS_WORDS:
+        return _TENS_WORDS[w]
+    if w in ("hundrede", "hundred", "et hundrede"):
+        return 100
+    if w in ("tusind", "tusinde"):
+        return 1000
+    m = re.fullmatch(r"(en|to|tre|fire|fem|seks|syv|otte|ni)og(" + "|".join(_TENS_WORDS) + ")", w)
+    if m:
+        return _UNITS_WORDS[m.group(1)] + _TENS_WORDS[m.group(2)]
+    return None
+
+
+def parse_number(token: str) -> float | None:
+    """A Danish-formatted numeral: '4000', '4.000', '1.250.000', '2,5', '12.5' (English decimal)."""
+    t = token.strip().replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", t):
+        return float(t.replace(".", ""))
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", t) and not re.fullmatch(r"\d,\d{3}", t):
+        return float(t.replace(",", ""))
+    if re.fullmatch(r"\d+,\d+", t):
+        return float(t.replace(",", "."))
+    if re.fullmatch(r"\d+(\.\d+)?", t):
+        return float(t)
+    w = word_number(t)
+    return float(w) if w is not None else None
+
+
+_NUMWORD = "|".join(sorted(list(_UNITS_WORDS) + list(_TENS_WORDS) + ["hundrede", "tusind", "tusinde"],
+                           key=len, reverse=True))
+_COMPOUND = r"(?:en|to|tre|fire|fem|seks|syv|otte|ni)og(?:" + "|".join(_TENS_WORDS) + ")"
+NUMBER_RE = rf"(?:\d{{1,3}}(?:\.\d{{3}})+|\d+(?:,\d+)?|{_COMPOUND}|(?:{_NUMWORD}))"
+
+_BOUND_WORDS: list[tuple[str, Bound]] = [
+    (r"mindst|minimum|min\.|som minimum|at least|no less than", "at_least"),
+    (r"højst|maksimalt|maks\.|max\.?|som maksimum|ikke (?:over|mere end)|op til|at most|"
+     r"no more than|up to", "at_most"),
+    (r"under|mindre end|færre end|lavere end|below|less than|fewer than", "below"),
+    (r"over|mere end|flere end|højere end|above|more than", "above"),
+    (r"præcis|nøjagtig|exactly", "exactly"),
+]
+_UNIT_PATTERNS: list[tuple[str, str]] = [
+    (r"procentpoint|procent-point|pct\.-point|percentage points?", "percentage points"),
+    (r"%|procent|pct\.?|percent", "%"),
+    (r"(?:mio\.|millioner|million)\s*(?:kr\.?|kroner)", "million kr."),
+    (r"(?:mia\.|milliarder|billion)\s*(?:kr\.?|kroner)", "billion kr."),
+    (r"kr\.?|kroner|DKK", "kr."),
+    (r"personer|borgere|mennesker|persons|people", "persons"),
+    (r"børn|unge|elever|kvinder|mænd|familier|hjemløse|ældre|ledige", "persons"),
+    (r"dødsfald|deaths", "deaths"),
+    (r"pladser|boliger|places|homes", "places"),
+    (r"tons?|ton CO2|tons? CO2", "tonnes"),
+]
+
+
+@dataclass(frozen=True)
+class Mention:
+    quantity: Quantity
+    start: int
+    end: int
+    raw: str
+
+
+_MENTION = re.compile(
+    rf"""(?P<bound>(?:{'|'.join(b for b, _ in _BOUND_WORDS)})\s+)?
+        (?:(?P<frac>{'|'.join(sorted(_FRACTIONS, key=len, reverse=True))})
+         |(?P<num>{NUMBER_RE})(?:\s*(?P<unit>{'|'.join(u for u, _ in _UNIT_PATTERNS)}))?)
+        (?![\w-])""",
+    re.I | re.X,
+)
+
+
+def _bound_of(text: str | None) -> Bound | None:
+    if not text:
+        return None
+    t = text.strip().lower()
+    for pattern, bound in _BOUND_WORDS:
+        if re.fullmatch(pattern, t):
+            return bound
+    return None
+
+
+def _unit_of(text: str | None) -> str:
+    if not text:
+        return ""
+    for pattern, unit in _UNIT_PATTERNS:
+        if re.fullmatch(pattern, text.strip(), re.I):
+            return unit
+    return ""
+
+
+def find_quantities(text: str, *, words_need_unit: bool = True) -> list[Mention]:
+    """Numbers with bound and unit. Years (19xx/20xx without unit), ages ('25-årige') and
+    bare number words without a unit ('en', 'to') are left out: they are not quantities."""
+    out: list[Mention] = []
+    for m in _MENTION.finditer(text):
+        bound = _bound_of(m.group("bound"))
+        if m.group("frac"):
+            q = Quantity(_FRACTIONS[m.group("frac").lower()], "%", bound)
+            out.append(Mention(q, m.start(), m.end(), m.group(0)))
+            continue
+        num = m.group("num")
+        unit = _unit_of(m.group("unit"))
+        value = parse_number(num)
+        if value is None:
+            continue
+        after = text[m.end(): m.end() + 8]
+        if re.match(r"-?år(ige?|s)?\b", after) or text[m.start("num") - 1: m.start("num")] == "-":
+            continue  # ages like "15-17-årige", "25-årige"
+        is_word = not num[0].isdigit()
+        if is_word and (words_need_unit and not unit) :
+            continue
+        if not unit and re.fullmatch(r"(19|20)\d\d", num):
+            continue  # a year
+        start = m.start() if bound else m.start("num")
+        out.append(Mention(Quantity(value, unit, bound), start, m.end(), text[start:m.end()]))
+    return out
+
+
+def normalise_number(value: float) -> str:
+    """A canonical string for comparing numbers: 4000.0 -> '4000', 2.5 -> '2.5'."""
+    if abs(value - round(value)) < 1e-9:
+        return str(int(round(value)))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Every number stated in `text` (digits, Danish words with units, fractions, years)."""
+    found = {normalise_number(m.quantity.value) for m in find_quantities(text)}
+    for m in re.finditer(r"(?<![\d.,])((?:19|20)\d\d)(?![\d])", text):
+        found.add(m.group(1))
+    for m in re.finditer(rf"(?<![\w])({_NUMWORD}|{_COMPOUND})(?:\s+(?:procent|pct|%))", text, re.I):
+        v = word_number(m.group(1))
+        if v is not None:
+            found.add(str(v))
+    return found
+
+
+_BOUND_LABEL = {
+    "en": {"at_least": "at least", "at_most": "at most", "below": "under", "above": "over",
+           "exactly": "exactly"},
+    "da": {"at_least": "mindst", "at_most": "højst", "below": "under", "above": "over",
+           "exactly": "præcis"},
+}
+_UNIT_LABEL = {
+    "en": {"%": " %", "percentage points": " percentage points", "persons": " persons",
+           "deaths": " deaths", "million kr.": " million DKK", "billion kr.": " billion DKK",
+           "kr.": " DKK", "places": " places", "tonnes": " tonnes", "": ""},
+    "da": {"%": " procent", "percentage points": " procentpoint", "persons": " personer",
+           "deaths": " dødsfald", "million kr.": " mio. kr.", "billion kr.": " mia. kr.",
+           "kr.": " kr.", "places": " pladser", "tonnes": " ton", "": ""},
+}
+
+
+def format_number(value: float, lang: str = "en") -> str:
+    if abs(value - round(value)) < 1e-9:
+        s = f"{int(round(value)):,}"
+        return s.replace(",", ".") if lang == "da" else s
+    s = f"{value:.1f}"
+    return s.replace(".", ",") if lang == "da" else s
+
+
+def format_quantity(q: Quantity, lang: str = "en") -> str:
+    lang = "da" if lang == "da" else "en"
+    bound = _BOUND_LABEL[lang].get(q.bound or "", "")
+    unit = _UNIT_LABEL[lang].get(q.unit, f" {q.unit}" if q.unit else "")
+    return f"{bound + ' ' if bound else ''}{format_number(q.value, lang)}{unit}"

