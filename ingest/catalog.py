@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 CREATE TABLE IF NOT EXISTS goals (
     goal_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT, topic TEXT, programme TEXT,
     deadline INTEGER, announced TEXT, kind TEXT, superseded_by TEXT, record TEXT NOT NULL
@@ -85,16 +86,27 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of a document's rows land together or not at all."""
+        """One write transaction: all of a document's rows land together or not at all.
+        Every write bumps the generation, so readers know to reload what they cached."""
         conn = self._connection()
         with self._write_lock:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                conn.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+                             "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    def version(self) -> str:
+        """Changes whenever anything is written (by this process or another)."""
+        return self.get_meta("generation") or "0"
+
+    def vocabulary(self) -> list[str]:
+        """Every stemmed term in the lexical index."""
+        return [r[0] for r in self._connection().execute("SELECT term FROM chunks_vocab")]
 
     # -- meta ---------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -139,7 +151,7 @@ class Catalog:
                     (ch.chunk_id, ch.doc_id, ch.source, ch.index, ch.title, ch.section, ch.text,
                      ch.start, ch.end, ch.date, ch.doc_type),
                 )
-                terms = content_terms(f"{ch.title} {ch.section} {ch.text}")
+                terms = content_terms(f"{ch.title} {ch.section} {ch.issuer or ''} {ch.text}")
                 c.execute("INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)",
                           (cur.lastrowid, " ".join(terms)))
             for g in goals:
@@ -167,7 +179,8 @@ class Catalog:
             return {}
         marks = ",".join("?" * len(chunk_ids))
         rows = self._connection().execute(
-            f"SELECT * FROM chunks WHERE chunk_id IN ({marks})", chunk_ids).fetchall()
+            f"SELECT c.*, d.issuer AS issuer FROM chunks c LEFT JOIN documents d USING (doc_id) "
+            f"WHERE c.chunk_id IN ({marks})", chunk_ids).fetchall()
         return {r["chunk_id"]: r for r in rows}
 
     def chunk_count(self) -> int:

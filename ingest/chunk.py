@@ -62,6 +62,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
                     end=end,
                     date=doc.date,
                     doc_type=doc.doc_type,
+                    issuer=doc.issuer,
                 )
             )
         group, words = [], 0

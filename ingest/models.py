@@ -64,10 +64,13 @@ class Chunk:
     end: int
     date: str | None
     doc_type: DocType
+    issuer: str | None = None
 
     def embed_text(self) -> str:
-        """What the embedding model sees: title and section give the passage its context."""
+        """What the embedding model sees: title, section and issuer give the passage its context."""
         head = self.title if not self.section else f"{self.title} — {self.section}"
+        if self.issuer and self.issuer not in head:
+            head += f" ({self.issuer})"
         return f"{head}\n{self.text}"
 
 

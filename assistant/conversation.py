@@ -1,0 +1,50 @@
+"""Follow-up questions made standalone from the previous turn, without an LLM."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.topics import topics_in
+
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|what about|how about|and what about|same for|also|og|hvad med|hvad så med|"
+    r"også|end|samme for|men)\b", re.I)
+_QUESTION_WORD = re.compile(r"\b(hvad|hvem|hvilke|hvilken|hvor|hvornår|hvordan|what|who|which|"
+                            r"where|when|how)\b", re.I)
+_FILLER = re.compile(r"^\s*(and|and what about|what about|how about|same for|also|og|hvad med|"
+                     r"hvad så med|også|samme for|men)\s+(for|about|regarding|om|for|med)?\s*", re.I)
+
+
+def is_follow_up(question: str) -> bool:
+    q = question.strip()
+    if _FOLLOW_UP.search(q):
+        return True
+    return len(q.split()) <= 3 and not _QUESTION_WORD.search(q)
+
+
+def standalone(question: str, history: list[tuple[str, str]] | None) -> str:
+    """Rewrite "and for drug abuse?" after "What is the homelessness target?" as
+    "What is the drug abuse target?": the new subject replaces the previous question's topic."""
+    if not history or not is_follow_up(question):
+        return question
+    previous = history[-1][0]
+    subject = _FILLER.sub("", question).strip(" ?.!")
+    if _QUESTION_WORD.search(subject):
+        # "and who chairs it?": a new question about the previous subject
+        context = _QUESTION_WORD.sub("", previous, count=1).strip(" ?")
+        context = re.sub(r"^(is|are|was|er|var|the|det|den)\s+", "", context, flags=re.I)
+        return f"{subject[:1].upper()}{subject[1:]} ({context})?"
+    if not subject:
+        return previous
+    for topic in topics_in(previous):
+        m = topic.pattern.search(previous)
+        if m:
+            # widen to the whole word(s) the topic matched ("homelessness", "hjemløse")
+            a = m.start()
+            while a > 0 and previous[a - 1].isalnum():
+                a -= 1
+            b = m.end()
+            while b < len(previous) and (previous[b].isalnum() or previous[b] in "-"):
+                b += 1
+            return previous[:a] + subject + previous[b:]
+    return f"{previous.rstrip(' ?')} — {subject}?"

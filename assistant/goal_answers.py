@@ -1,0 +1,165 @@
+"""Answer "what is the target for X?" from Goal records: newest first, replacements stated, cited."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+
+from assistant.models import Answer, Citation
+from assistant.question import Question
+from ingest.models import Goal
+from ingest.numbers import format_quantity
+from ingest.topics import BY_KEY
+
+_YOUNG = re.compile(r"\b(young|youth|children|kids|unge|ungdom\w*|børn\w*|teenage\w*)\b", re.I)
+_ADULT = re.compile(r"\b(adults?|voksne|voksenområdet)\b", re.I)
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+)\s+(?:[Kk]ommune|[Mm]unicipality)\b|"
+                           r"\b(?:i|in)\s+([A-ZÆØÅ][a-zæøå]+)\b")
+
+DIRECTION = {
+    "en": {"decrease": "reduce", "increase": "increase", "improve": "improve",
+           "maintain": "maintain"},
+    "da": {"decrease": "reduceres", "increase": "øges", "improve": "forbedres",
+           "maintain": "fastholdes"},
+}
+KIND = {
+    "en": {"numeric_target": "numeric target", "direction_only": "direction, no number",
+           "intention": "intention to set a goal"},
+    "da": {"numeric_target": "måltal", "direction_only": "retning uden måltal",
+           "intention": "hensigt om at opstille mål"},
+}
+
+
+def goal_summary(g: Goal, lang: str) -> str:
+    """One line in words: what changes, by how much, to what level, by when."""
+    lang = "da" if lang == "da" else "en"
+    topic = g.topic_da if lang == "da" else g.topic_en
+    if g.kind == "intention":
+        return (f"{topic}: {KIND[lang]['intention']}" if lang == "en"
+                else f"{topic}: {KIND[lang]['intention']}")
+    parts = []
+    if g.direction:
+        parts.append(DIRECTION[lang][g.direction])
+    if g.change:
+        parts.append(("by " if lang == "en" else "med ") + format_quantity(g.change, lang))
+    if g.target_value:
+        parts.append(("to " if lang == "en" else "til ") + format_quantity(g.target_value, lang))
+    if g.baseline:
+        parts.append(("from " if lang == "en" else "fra ") + format_quantity(g.baseline, lang)
+                     + (f" ({g.baseline_year})" if g.baseline_year else ""))
+    if g.deadline:
+        parts.append(("by " if lang == "en" else "frem mod ") + str(g.deadline))
+    if g.kind == "direction_only":
+        parts.append(f"({KIND[lang]['direction_only']})")
+    return f"{topic}: {' '.join(parts)}"
+
+
+def select_goals(q: Question, goals: list[Goal]) -> list[Goal]:
+    """The goals a goal question asks about; empty when the records do not cover it."""
+    if not goals:
+        return []
+    pool = goals
+    m = _MUNICIPALITY.search(q.text)
+    named = next((x for x in (m.group(1), m.group(2)) if x), None) if m else None
+    if named and named.lower() not in ("danmark", "denmark"):
+        local = [g for g in pool if named.lower() in (g.set_by or "").lower()
+                 or named.lower() in (g.programme or "").lower()]
+        if not local:
+            return []  # the question is about a municipality whose goals we do not have
+        pool = local
+    years = {int(y.group(0)) for y in _YEAR.finditer(q.text)}
+    if years:
+        dated = [g for g in pool if g.deadline in years or _year(g.announced) in years
+                 or any(str(y) in (g.programme or "") for y in years)]
+        if not dated:
+            return []  # "the 2030 target": no goal has that year
+        pool = dated
+    for key in q.topics:
+        hits = [g for g in pool if g.topic == key]
+        if hits:
+            return _order(hits)
+    if q.topics and not q.list_question:
+        return []
+    if _YOUNG.search(q.text):
+        young = [g for g in pool if g.area == "children and young people"
+                 or _YOUNG.search(f"{g.target_group or ''} {g.text}")]
+        return _order(young)
+    if _ADULT.search(q.text):
+        return _order([g for g in pool if g.area == "adults"])
+    if q.list_question or years:
+        return _order(pool)
+    return []
+
+
+def _year(date: str | None) -> int | None:
+    return int(date[:4]) if date else None
+
+
+def _order(goals: list[Goal]) -> list[Goal]:
+    """Newest first; national goals before municipal ones at the same date."""
+    return sorted(goals, key=lambda g: (g.announced or g.doc_date or "", -g.start), reverse=True)
+
+
+class GoalAnswerer:
+    name = "goals"
+    max_goals = 12
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+
+    def answer(self, q: Question, goals: list[Goal]) -> Answer | None:
+        chosen = select_goals(q, goals)[: self.max_goals]
+        if not chosen:
+            return None
+        lang = "da" if q.language == "da" else "en"
+        rows = self.catalog.chunks_by_id([g.chunk_id for g in chosen if g.chunk_id])
+        numbers: dict[str, int] = {}
+        citations: list[Citation] = []
+        lines: list[str] = []
+        index = {g.goal_id: g for g in chosen}
+        for g in chosen:
+            row = rows.get(g.chunk_id or "")
+            if row is None:
+                continue
+            if g.chunk_id not in numbers:
+                numbers[g.chunk_id] = len(numbers) + 1
+                citations.append(Citation(
+                    n=numbers[g.chunk_id], source=g.source, title=row["title"], date=row["date"],
+                    doc_type=row["doc_type"], text=row["text"], score=1.0, chunk_id=g.chunk_id,
+                    start=row["start"], end=row["end"], quote=g.text))
+            else:
+                c = citations[numbers[g.chunk_id] - 1]
+                citations[numbers[g.chunk_id] - 1] = Citation(**{**c.__dict__, "quote": f"{c.quote} … {g.text}"})
+            lines.append(self._line(g, lang, numbers[g.chunk_id], index))
+        if not lines:
+            return None
+        head = (f"Jeg fandt {len(lines)} mål (nyeste først):" if lang == "da"
+                else f"{len(lines)} goal{'s' if len(lines) > 1 else ''} found (newest first):")
+        return Answer(question=q.text, answer=head + "\n" + "\n".join(lines), language=lang,
+                      abstained=False, citations=tuple(citations),
+                      goals=tuple(_goal_json(g) for g in chosen), answerer="goals")
+
+    @staticmethod
+    def _line(g: Goal, lang: str, n: int, index: dict[str, Goal]) -> str:
+        who = g.set_by or ("ukendt afsender" if lang == "da" else "unknown issuer")
+        when = g.announced or g.doc_date or "?"
+        prog = f" – {g.programme}" if g.programme else ""
+        quote = " ".join(g.text.lstrip("• ").split())
+        line = f"• {when[:4]}{prog} ({who}, {when}): {goal_summary(g, lang)}. »{quote}« [{n}]"
+        if g.superseded_by:
+            newer = index.get(g.superseded_by)
+            year = (newer.announced or newer.doc_date or "")[:4] if newer else ""
+            line += (f" Afløst af et senere mål{' fra ' + year if year else ''}."
+                     if lang == "da" else f" Replaced by a later goal{' from ' + year if year else ''}.")
+        if any(o.superseded_by == g.goal_id for o in index.values()):
+            line += (" Erstatter et tidligere mål." if lang == "da" else " It replaced an earlier goal.")
+        return line
+
+
+def _goal_json(g: Goal) -> dict:
+    d = asdict(g)
+    d["supersedes"] = list(d["supersedes"])
+    topic = BY_KEY.get(g.topic)
+    d["topic_label"] = {"da": g.topic_da, "en": g.topic_en} if topic else None
+    return d

@@ -1,0 +1,155 @@
+"""A small bilingual policy lexicon: English question words -> the Danish words documents use."""
+
+from __future__ import annotations
+
+import re
+
+# English word or phrase (lower case, regex allowed) -> Danish words. Multi-word phrases first.
+_LEXICON: tuple[tuple[str, str], ...] = (
+    (r"drug[- ]related deaths?|drug deaths?|overdose deaths?|die(d|s)? (of|from) drugs", "narkorelaterede dødsfald"),
+    (r"women'?s (crisis )?(shelters?|refuges?)", "kvindekrisecentre krisecenter"),
+    (r"homeless shelters?|hostels?", "herberg forsorgshjem"),
+    (r"violence in close relationships|domestic violence|partner violence", "vold nære relationer partnervold"),
+    (r"placements? in care|children in care|out-of-home care|foster care|placements?", "anbringelser anbringelse"),
+    (r"youth crime|juvenile crime", "unge kriminalitet"),
+    (r"youth education|upper secondary education", "ungdomsuddannelse"),
+    (r"socially (vulnerable|marginali[sz]ed|disadvantaged)|vulnerable|marginali[sz]ed|disadvantaged",
+     "socialt udsatte udsatte"),
+    (r"social mobility", "social mobilitet"),
+    (r"labou?r market|workforce", "arbejdsmarkedet arbejdsfællesskabet"),
+    (r"mental (illness|health|disorders?)|psychiatric|mentally ill", "psykisk sygdom psykiske vanskeligheder psykiatri"),
+    (r"drug (abuse|addiction|misuse|use)|substance abuse|drug treatment|addiction", "stofmisbrug misbrug behandling"),
+    (r"alcohol (abuse|treatment|addiction)?", "alkohol alkoholbehandling alkoholmisbrug"),
+    (r"press release", "pressemeddelelse"),
+    (r"press phone|press line", "pressetelefon"),
+    (r"case number", "sagsnr"),
+    (r"case ?worker|case officer|case handler", "sagsbehandler"),
+    (r"committee|board", "udvalg udvalget"),
+    (r"council", "råd rådet"),
+    (r"municipality|municipal|local authority|council area", "kommune kommunen"),
+    (r"government", "regeringen regering"),
+    (r"parliament", "folketinget"),
+    (r"minister(s)?", "minister"),
+    (r"ministry", "ministeriet"),
+    (r"chair(s|man|woman|person|ed)?|head(s|ed)?|leads?|president", "formand"),
+    (r"director", "direktør direktøren"),
+    (r"targets?|goals?|aims?|objectives?|ambitions?", "mål målsætning målsætninger måltal"),
+    (r"homeless(ness)?|rough sleep(ers|ing)?|sleeping rough|without a home", "hjemløse hjemløshed"),
+    (r"deaths?|die|dying", "dødsfald"),
+    (r"drugs?|narcotics?", "narko stof stofmisbrug"),
+    (r"treatment", "behandling behandlingsforløb"),
+    (r"crime|criminal|offen[cs]es?|convictions?|convicted", "kriminalitet strafferetlig afgørelse"),
+    (r"breakdowns?|break down|collapse", "bryder sammen sammenbrud"),
+    (r"children", "børn"),
+    (r"young people|youths?|young|adolescents?|teenagers?", "unge"),
+    (r"adults?", "voksne voksenområdet"),
+    (r"education", "uddannelse"),
+    (r"employment|jobs?|work", "beskæftigelse job"),
+    (r"disabilit(y|ies)|disabled|handicap", "handicap"),
+    (r"volunteer(s|ing)?|voluntary", "frivillig frivillige indsats"),
+    (r"prostitution|sex work", "prostitution"),
+    (r"women", "kvinder"),
+    (r"people|persons|individuals|citizens|residents", "personer mennesker borgere"),
+    (r"reduce[ds]?|reduction|cut|lower|decrease[ds]?|fewer", "reduceres reduktion færre"),
+    (r"increase[ds]?|more|raise", "øges flere"),
+    (r"improve[ds]?|improvement|better", "forbedres bedre"),
+    (r"level", "niveau"),
+    (r"share|proportion|percentage|rate", "andel andelen procent"),
+    (r"per ?cent|percent", "procent"),
+    (r"number", "antal antallet"),
+    (r"millions?", "millioner"),
+    (r"billions?", "milliarder"),
+    (r"kroner|dkk|crowns", "kroner"),
+    (r"agreements?|deal|settlement", "aftale aftalen"),
+    (r"distribute[ds]?|allocate[ds]?|allocation|earmarked|spend|spent|funds?|funding|money",
+     "fordele fordelt afsat midler penge øremærket"),
+    (r"reserve", "reserven"),
+    (r"initiatives?|efforts?|measures?", "initiativer indsatser indsats"),
+    (r"decide[ds]?|decision|resolved?|concluded?", "beslutning besluttede"),
+    (r"recommend(s|ed|ation)?|proposal|proposed", "indstilling indstiller"),
+    (r"took note|noted|note", "efterretning"),
+    (r"meeting|met", "møde mødet mødedato"),
+    (r"kick-?off", "kick-off"),
+    (r"panel", "landspanel"),
+    (r"vision", "vision socialpolitisk"),
+    (r"social polic(y|ies)", "socialpolitik socialpolitisk"),
+    (r"social", "sociale social"),
+    (r"plan", "plan handleplan"),
+    (r"prevention|preventive", "forebyggelse"),
+    (r"status|progress", "status"),
+    (r"reached|achieved|met", "nået"),
+    (r"schools?|primary school", "folkeskolen"),
+    (r"reading", "læsning"),
+    (r"math(s|ematics)?", "matematik"),
+    (r"academic (level|performance|achievement)|school performance|grades", "faglige niveau"),
+    (r"housing|homes?|dwellings?", "bolig"),
+    (r"relatives|families", "pårørende familier"),
+    (r"greenlanders", "grønlændere"),
+    (r"civil society", "civilsamfundet"),
+    (r"investment model", "investeringsmodel"),
+    (r"psychiatry", "psykiatri"),
+    (r"denmark|danish|national(ly)?|nationwide|country", "danmark"),
+    (r"years?", "år"),
+    (r"new", "nye ny"),
+    (r"ten|10", "10"),
+    (r"review|overhaul|check", "serviceeftersyn eftersyn"),
+    (r"previous|former|earlier|old", "tidligere"),
+    (r"replace[ds]?|supersede[ds]?|instead", "afløste erstatter"),
+    (r"directions?", "retning"),
+    (r"specific|concrete|numeric(al)?", "konkrete"),
+)
+_COMPILED = [(re.compile(rf"\b(?:{en})\b", re.I), da) for en, da in _LEXICON]
+
+
+def translate_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, danish words) for each English policy term in `text`, phrases before words;
+    a matched span is not matched again."""
+    taken: list[tuple[int, int, str]] = []
+    for pattern, da in _COMPILED:
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b, _ in taken):
+                continue
+            taken.append((m.start(), m.end(), da))
+    return sorted(taken)
+
+
+def to_danish(text: str) -> str:
+    """The Danish words for the English policy terms in `text`, space-joined."""
+    return " ".join(da for _, _, da in translate_spans(text))
+
+
+# Danish words worth glossing for English readers of a quoted Danish passage.
+GLOSS = {
+    "mindst": "at least", "højst": "at most", "procent": "per cent", "reduceres": "is reduced",
+    "reduktion": "reduction", "øges": "is increased", "falde": "fall", "skal": "shall",
+    "hjemløse": "homeless people", "antallet": "the number", "andelen": "the share",
+    "niveau": "level", "personer": "persons", "frem mod": "by (towards)", "færre": "fewer",
+    "flere": "more", "udsatte": "vulnerable", "unge": "young people", "børn": "children",
+    "voksne": "adults", "anbringelser": "placements in care", "kvindekrisecentre": "women's shelters",
+    "narkorelaterede dødsfald": "drug-related deaths", "stofmisbrug": "drug abuse",
+    "behandlingsforløb": "course of treatment", "herberg": "homeless shelter",
+    "forsorgshjem": "care home for the homeless", "kriminalitet": "crime",
+    "ungdomsuddannelse": "upper-secondary education", "formand": "chair", "millioner": "million",
+    "kroner": "kroner (DKK)", "aftale": "agreement", "til efterretning": "noted (taken for information)",
+    "beslutning": "decision", "regeringen": "the government", "mål": "goal/target",
+    "målsætninger": "objectives", "fastholdes": "is maintained", "forbedres": "is improved",
+    "ni": "nine", "fire": "four", "halvdelen": "half", "rådet": "the council",
+    "frivillige indsats": "voluntary work", "handicap": "disability", "vold": "violence",
+    "psykiske vanskeligheder": "mental health problems", "større effekt": "greater effect",
+    "alkoholbehandlingen": "alcohol treatment", "stofmisbrugsbehandlingen": "drug abuse treatment",
+}
+_GLOSS_RE = [(re.compile(rf"(?<!\w){re.escape(k)}(?!\w)", re.I), k, v)
+             for k, v in sorted(GLOSS.items(), key=lambda kv: -len(kv[0]))]
+
+
+def gloss(danish: str, limit: int = 6) -> list[tuple[str, str]]:
+    """(Danish term, English meaning) for the glossable terms in a Danish passage."""
+    out: list[tuple[str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, key, meaning in _GLOSS_RE:
+        m = pattern.search(danish)
+        if m and not any(a < m.end() and m.start() < b for a, b in taken):
+            taken.append((m.start(), m.end()))
+            out.append((key, meaning))
+    out.sort(key=lambda kv: danish.lower().find(kv[0]))
+    return out[:limit]

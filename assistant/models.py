@@ -1,0 +1,109 @@
+"""Typed, frozen records of the answering stages: Hit -> Citation -> Answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+AnswerType = Literal["target", "who", "amount", "when", "where", "decision", "list", "other"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    doc_types: tuple[str, ...] = ()
+    date_from: str | None = None  # ISO yyyy-mm-dd, inclusive
+    date_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    section: str
+    text: str
+    start: int
+    end: int
+    date: str | None
+    doc_type: str
+    score: float  # fused score (higher is better)
+    dense: float | None = None  # cosine similarity
+    lexical: float | None = None  # BM25
+    issuer: str | None = None
+
+    def context(self) -> str:
+        """Title, section, issuer and date: what the passage is about beyond its own words."""
+        return " ".join(x for x in (self.title, self.section, self.issuer or "", date_words(self.date)) if x)
+
+
+_MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+              "oktober", "november", "december")
+
+
+def date_words(iso: str | None) -> str:
+    """'2020-11-25' -> '25. november 2020 2020-11-25' (Danish month names match questions)."""
+    if not iso:
+        return ""
+    y, m, d = iso.split("-")
+    return f"{int(d)}. {_MONTHS_DA[int(m) - 1]} {y} {iso}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    source: str
+    title: str
+    date: str | None
+    doc_type: str
+    text: str  # the passage
+    score: float
+    chunk_id: str
+    start: int
+    end: int
+    quote: str = ""  # the sentence(s) of the passage the answer states
+
+    def to_json(self) -> dict:
+        return {
+            "n": self.n, "source": self.source, "title": self.title, "date": self.date,
+            "doc_type": self.doc_type, "text": self.text, "score": round(self.score, 4),
+            "chunk_id": self.chunk_id, "start": self.start, "end": self.end, "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    language: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    goals: tuple[dict, ...] = ()
+    answerer: str = "extractive"
+    verified: bool = True
+    dropped: tuple[dict, ...] = ()
+    notice: str | None = None  # e.g. "the LLM endpoint was down; answered extractively"
+    standalone_question: str | None = None  # the follow-up rewritten with the conversation
+    timings: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        d = {
+            "question": self.question,
+            "answer": self.answer,
+            "language": self.language,
+            "abstained": self.abstained,
+            "citations": [c.to_json() for c in self.citations],
+            "goals": list(self.goals),
+            "answerer": self.answerer,
+            "verified": self.verified,
+            "dropped": list(self.dropped),
+        }
+        if self.notice:
+            d["notice"] = self.notice
+        if self.standalone_question and self.standalone_question != self.question:
+            d["standalone_question"] = self.standalone_question
+        return d
+
+
+def as_dict(obj) -> dict:
+    return asdict(obj)

@@ -1,0 +1,96 @@
+"""The Assistant: one object per store that answers questions (CLI, UI and evals share it)."""
+
+from __future__ import annotations
+
+import difflib
+import threading
+import time
+from dataclasses import replace
+
+from assistant.conversation import standalone
+from assistant.evidence import make_idf
+from assistant.extractive import ExtractiveAnswerer, abstain
+from assistant.goal_answers import GoalAnswerer
+from assistant.models import Answer, Filters
+from assistant.question import Question, analyse
+from assistant.retrieve import Retriever
+from assistant.safety import sanitise
+from ingest.models import Goal
+from ingest.store import Store
+
+
+class Assistant:
+    """Answers questions over one store; safe to share between threads (UI sessions)."""
+
+    def __init__(self, store: Store, *, top_k: int = 6, fusion: str = "auto", use_goals: bool = True):
+        self.store = store
+        self.top_k = top_k
+        self.retriever = Retriever(store, fusion)  # type: ignore[arg-type]
+        self.use_goals = use_goals
+        self._lock = threading.Lock()
+        self._version: tuple | None = None
+        self._goals: list[Goal] = []
+        self._vocab: list[str] = []
+        self._idf = None
+        self.extractive: ExtractiveAnswerer | None = None
+        self.goal_answerer = GoalAnswerer(store.catalog)
+
+    @classmethod
+    def from_settings(cls, settings, store: Store | None = None) -> Assistant:
+        store = store or Store.from_settings(settings)
+        return cls(store, top_k=settings.top_k, fusion=settings.fusion)
+
+    def _refresh(self) -> None:
+        """Reload what depends on the corpus (IDF, goals, vocabulary) when an ingest changed it."""
+        version = self.store.catalog.version()
+        if version == self._version:
+            return
+        with self._lock:
+            if version == self._version:
+                return
+            self._idf = make_idf(self.store.catalog)
+            self.extractive = ExtractiveAnswerer(self._idf)
+            self._goals = self.store.catalog.goals()
+            self._vocab = self.store.catalog.vocabulary()
+            self._version = version
+
+    def correct_typos(self, q: Question) -> Question:
+        """Add the nearest corpus term to every question term that no chunk contains."""
+        vocab = self._vocab
+        if not vocab:
+            return q
+        idf_max = self._idf("\x00") if self._idf else 0
+        concepts = []
+        for concept in q.concepts:
+            if all(self._idf(t) >= idf_max for t in concept) and len(concept[0]) >= 4:
+                near = difflib.get_close_matches(concept[0], vocab, n=1, cutoff=0.8)
+                concept = concept + tuple(near)
+            concepts.append(concept)
+        terms = tuple(dict.fromkeys(t for c in concepts for t in c))
+        return replace(q, concepts=tuple(concepts), terms=terms)
+
+    def ask(self, question: str, *, history: list[tuple[str, str]] | None = None,
+            filters: Filters | None = None, mode: str | None = None) -> Answer:
+        """Answer one question; `history` is the conversation so far as (question, answer) pairs."""
+        t0 = time.perf_counter()
+        self._refresh()
+        text, injected = sanitise(question or "")
+        if not text.strip():
+            q = analyse(question or "")
+            return abstain(q, "reason_injection" if injected else "reason_empty")
+        full = standalone(text, history)
+        q = self.correct_typos(analyse(full))
+        q = replace(q, text=question.strip() if not injected else full)
+        answer: Answer | None = None
+        if self.use_goals and q.goal_question and filters is None:
+            answer = self.goal_answerer.answer(q, self._goals)
+        if answer is None:
+            hits = self.retriever.search(q, self.top_k, filters, mode=mode)  # type: ignore[arg-type]
+            answer = self.extractive.answer(q, hits)
+        notice = None
+        if q.language not in ("da", "en"):
+            notice = "Questions are answered in Danish and English; this one is answered in English."
+        if injected:
+            notice = "Instructions inside the question were ignored; it was answered from the documents."
+        return replace(answer, question=question, standalone_question=full, notice=notice,
+                       timings={"total_ms": round((time.perf_counter() - t0) * 1000, 1)})

@@ -1,0 +1,41 @@
+"""Answer templates, per language: data, not code. Bump TEMPLATE_VERSION when any text changes."""
+
+from __future__ import annotations
+
+TEMPLATE_VERSION = "1"
+
+TEMPLATES: dict[str, dict[str, str]] = {
+    "da": {
+        "abstain": "Det kan jeg ikke besvare ud fra dokumenterne: {reason}",
+        "reason_no_hits": "der er ingen dokumenter i samlingen endnu.",
+        "reason_entity": "de nævner ikke {entities}.",
+        "reason_coverage": "jeg fandt ingen passage, der handler om det, du spørger om.",
+        "reason_type": "de passager, der handler om emnet, indeholder ikke svaret.",
+        "reason_empty": "spørgsmålet er tomt.",
+        "reason_injection": "spørgsmålet beder mig om noget andet end at svare ud fra dokumenterne.",
+        "short": "**{short}**",
+        "quote": "{text} [{n}]",
+        "source_line": "Kilde: {title} ({date}).",
+        "other_language": "Jeg svarer på dansk og engelsk. ",
+    },
+    "en": {
+        "abstain": "I cannot answer that from the documents: {reason}",
+        "reason_no_hits": "the collection has no documents yet.",
+        "reason_entity": "they do not mention {entities}.",
+        "reason_coverage": "I found no passage about what you are asking.",
+        "reason_type": "the passages on this topic do not contain the answer.",
+        "reason_empty": "the question is empty.",
+        "reason_injection": "the question asks for something other than an answer from the documents.",
+        "short": "**{short}**",
+        "quote": "The source (in Danish) says: “{text}” [{n}]",
+        "quote_en": "{text} [{n}]",
+        "gloss": "Key terms: {pairs}.",
+        "source_line": "Source: {title} ({date}).",
+        "other_language": "I answer in Danish and English. ",
+    },
+}
+
+
+def t(lang: str, key: str, **kw) -> str:
+    table = TEMPLATES["da" if lang == "da" else "en"]
+    return table[key].format(**kw)

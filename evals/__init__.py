@@ -1,0 +1,1 @@
+"""Evaluation: question sets, metrics, the runner and benchmarks."""

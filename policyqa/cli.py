@@ -1,0 +1,230 @@
+"""The `policyqa` command: thin commands over the library, errors as one line and an exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from policyqa.errors import PolicyQAError, UsageError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Offline Q&A over Danish public-policy documents, with cited answers.")
+feedback_app = typer.Typer(help="Feedback given in the UI.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+_DEBUG = {"on": False}
+StoreOpt = typer.Option(None, "--store", help="Store folder (default: $POLICYQA_STORE or .policyqa/).")
+ChromaOpt = typer.Option(None, "--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000.")
+
+
+def settings(**overrides):
+    from policyqa.settings import Settings
+
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except Exception as e:  # pydantic ValidationError: a bad environment variable or option
+        raise UsageError(f"invalid setting: {str(e).splitlines()[0]} ({_first_error(e)})") from e
+
+
+def _first_error(e: Exception) -> str:
+    errs = getattr(e, "errors", None)
+    if callable(errs):
+        first = errs()[0]
+        return f"{'.'.join(str(x) for x in first.get('loc', ()))}: {first.get('msg')}"
+    return str(e)
+
+
+@app.callback()
+def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors.")) -> None:
+    _DEBUG["on"] = debug
+
+
+@app.command()
+def ingest(
+    targets: list[str] = typer.Argument(None, help="Files, folders or http(s) URLs (default: corpus/)."),
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    prune: bool = typer.Option(False, "--prune", help="Remove documents whose files are gone."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Ingest documents into the store; unchanged files are skipped.
+
+    Example: policyqa ingest corpus/ https://example.org/page.html --prune
+    """
+    from ingest.pipeline import ingest as run_ingest
+    from ingest.store import Store
+
+    s = settings(store=store, chroma_url=chroma_url)
+    st = Store.from_settings(s, create=True)
+    report = run_ingest(st, targets or ["corpus"], prune=prune,
+                        max_bytes=int(s.max_file_mb * 1_000_000), timeout=s.url_timeout)
+    summary = report.summary()
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(f"added {summary['added']}, updated {summary['updated']}, unchanged "
+              f"{summary['unchanged']}, removed {summary['removed']}, failed {summary['failed']}; "
+              f"{summary['chunks_written']} chunks written in {summary['seconds']} s")
+        for f in summary["failures"]:
+            print(f"failed: {f['source']}: {f['reason']}", file=sys.stderr)
+    if summary["failed"] and not (summary["added"] or summary["updated"] or summary["unchanged"]):
+        raise typer.Exit(2)
+
+
+@app.command()
+def ask(
+    questions: list[str] = typer.Argument(..., help="One or more questions (Danish or English)."),
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line per question."),
+    doc_type: list[str] = typer.Option([], "--doc-type", help="Only these document types."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="Only documents from this date (ISO)."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Only documents up to this date (ISO)."),
+) -> None:
+    """Answer questions with cited passages (the model loads once for all of them).
+
+    Example: policyqa ask "Hvad er målet for hjemløshed?" "Who chairs Rådet for Socialt Udsatte?"
+    """
+    from assistant.models import Filters
+    from assistant.service import Assistant
+
+    s = settings(store=store, chroma_url=chroma_url)
+    bot = Assistant.from_settings(s)
+    filters = None
+    if doc_type or date_from or date_to:
+        filters = Filters(tuple(doc_type), _iso(date_from), _iso(date_to))
+    for q in questions:
+        answer = bot.ask(q, filters=filters)
+        if as_json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            _print_answer(answer)
+
+
+def _iso(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from ingest.dates import parse_date
+
+    iso = parse_date(value)
+    if iso is None:
+        raise UsageError(f"not a date: '{value}' (use YYYY-MM-DD)")
+    return iso
+
+
+def _print_answer(answer) -> None:
+    print(f"Q: {answer.question}")
+    print(answer.answer)
+    for c in answer.citations:
+        print(f"  [{c.n}] {c.title} ({c.date or 'no date'}, {c.doc_type}) — {c.source}")
+        quote = " ".join((c.quote or c.text).split())
+        print(f"      “{quote[:300]}{'…' if len(quote) > 300 else ''}”")
+    if answer.notice:
+        print(f"  note: {answer.notice}")
+    print()
+
+
+@app.command()
+def goals(
+    topic: Optional[str] = typer.Option(None, "--topic", help="Topic key or word, e.g. homelessness."),
+    programme: Optional[str] = typer.Option(None, "--programme", help="Part of a programme name."),
+    year: Optional[int] = typer.Option(None, "--year", help="Deadline or announcement year."),
+    store: Optional[Path] = StoreOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the goals as a JSON list."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print the goals as CSV."),
+) -> None:
+    """List the policy goals extracted from the documents.
+
+    Example: policyqa goals --topic hjemløshed --json
+    """
+    from ingest.catalog import Catalog
+    from ingest.goal_table import filter_goals, goals_csv, goals_json_rows, goals_table
+
+    s = settings(store=store)
+    cat = Catalog(s.store_path() / "catalog.sqlite", create=False)
+    rows = filter_goals(cat.goals(), topic=topic, programme=programme, year=year)
+    if as_json:
+        print(json.dumps(goals_json_rows(rows), ensure_ascii=False, indent=1))
+    elif as_csv:
+        sys.stdout.write(goals_csv(rows))
+    else:
+        goals_table(rows)
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
+    port: Optional[int] = typer.Option(None, "--port", help="Port (default 7860)."),
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+) -> None:
+    """Start the web UI.
+
+    Example: policyqa serve --port 7860
+    """
+    from ui.app import launch
+
+    launch(settings(host=host, port=port, store=store, chroma_url=chroma_url))
+
+
+@feedback_app.command("export")
+def feedback_export(
+    out: Optional[Path] = typer.Option(None, "--out", help="File to write (default: stdout)."),
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
+    store: Optional[Path] = StoreOpt,
+) -> None:
+    """Export feedback (question, answer, citations, rating, comment) for the evaluation set.
+
+    Example: policyqa feedback export --format csv --out feedback.csv
+    """
+    from ingest.catalog import Catalog
+    from ui.feedback import export_feedback
+
+    s = settings(store=store)
+    cat = Catalog(s.store_path() / "catalog.sqlite", create=False)
+    text = export_feedback(cat.feedback(), fmt)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def main() -> None:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    try:
+        app(standalone_mode=False)
+    except PolicyQAError as e:
+        if _DEBUG["on"]:
+            raise
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(e.exit_code)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as e:  # click usage errors and the unexpected: one line, no traceback
+        import click
+
+        if isinstance(e, click.exceptions.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        if isinstance(e, click.exceptions.Exit):
+            sys.exit(e.exit_code)
+        if _DEBUG["on"] or "--debug" in sys.argv:
+            raise
+        print(f"error: {type(e).__name__}: {e} (run with --debug for details)", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
