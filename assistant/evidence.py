@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from assistant.lexicon import DANISH_SYNONYMS, to_danish
 from assistant.models import Hit
 from assistant.question import Question
 from ingest.dates import find_dates
@@ -25,6 +26,15 @@ _DECISION = re.compile(r"\b(besluttede|beslutning|vedtog|vedtaget|godkendte|godk
 _GOAL_LANGUAGE = re.compile(r"\b(skal|mål\w*|må højst|mindst|højst|reduceres|øges|falde|forbedres|"
                             r"frem mod)\b", re.I)
 _PLACE = re.compile(r"\b(?:i|på|ved)\s+([A-ZÆØÅ][a-zæøå]+)\b")
+_DATE_LINE = re.compile(r"[\d\s./-]{6,12}|\d{1,2}\.\s+\w+\.?\s+\d{4}")
+_ORGANISATION = re.compile(r"\b(regeringen|ministeriet|kommune\w*|rådet|udvalget|styrelsen|folketinget|"
+                           r"direktøren|partierne|KL|VIVE)\b", re.I)
+_MONEY_HEAD = re.compile(r"^(penge|money|kroner|kr|millioner|million|milliarder|beløb|funds?|"
+                         r"funding|budget\w*|midler)$", re.I)
+_HEAD = re.compile(r"\b(?:hvor\s+(?:mange|meget|stor(?:e|t)?(?:\s+en)?)|how\s+(?:many|much)|"
+                   r"number\s+of|antallet\s+af)\s+((?:[\wæøå-]+\s+){0,3}?)([\wæøå-]+)(?=\s+(?:did|do|does|"
+                   r"was|were|is|are|has|have|had|will|would|should|can|blev|bliver|er|var|har|havde|skal|"
+                   r"vil|kan|må|fik|får|gik|går|til|of|af|in|i|på|for|from|fra)\b|\s*[?.]|$)", re.I)
 
 
 @dataclass(frozen=True)
@@ -42,19 +52,27 @@ class Unit:
 
 
 def units_of(text: str) -> list[tuple[int, int]]:
-    """Bullets whole (unless very long), paragraphs by sentence."""
-    out: list[tuple[int, int]] = []
+    """Bullets whole (unless very long), paragraphs by sentence; a unit ending in ',' or ':'
+    ("Direktøren indstiller,") runs on into the next one."""
+    raw: list[tuple[int, int]] = []
     pos = 0
     for block in re.split(r"(\n\n+)", text):
         if block.startswith("\n"):
             pos += len(block)
             continue
         if block.startswith("• ") and len(block.split()) <= 60:
-            out.append((pos, pos + len(block)))
+            raw.append((pos, pos + len(block)))
         else:
             for a, b in split_sentences(block):
-                out.append((pos + a, pos + b))
+                raw.append((pos + a, pos + b))
         pos += len(block)
+    out: list[tuple[int, int]] = []
+    for a, b in raw:
+        prev = text[out[-1][0]:out[-1][1]] if out else ""
+        if out and (prev[-1] in ",:;" or _DATE_LINE.fullmatch(prev.strip())):
+            out[-1] = (out[-1][0], b)  # "indstiller, / at ...", a date line before its text
+        else:
+            out.append((a, b))
     return out
 
 
@@ -72,24 +90,70 @@ def person_names(text: str) -> list[str]:
     return names
 
 
-def type_fit(q: Question, text: str, section: str) -> float:
+_GENERIC_FOCUS = frozenset({"mang", "meget", "stor", "antal", "hvor", "mål", "målsætning", "måltal",
+                            "million", "kron", "procent", "andel", "år"})
+
+
+def _near(stems_by_pos: list[str], pos: int, concepts, window: int = 8) -> bool:
+    lo, hi = max(0, pos - window), pos + window
+    near = set(stems_by_pos[lo:hi])
+    return any(any(t in near or any(len(t) >= 5 and n.startswith(t) for n in near) for t in c)
+               for c in concepts)
+
+
+def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) -> float:
+    """How well a unit has the kind of answer the question asks for (0..1)."""
     t = q.answer_type
     if t == "target":
-        if any(m.quantity.unit for m in find_quantities(text)):
-            return 1.0
-        return 0.7 if _GOAL_LANGUAGE.search(text) else 0.0
+        quantity = any(m.quantity.unit for m in find_quantities(text))
+        goal = bool(_GOAL_LANGUAGE.search(text))
+        return 1.0 if quantity and goal else 0.7 if goal else 0.3 if quantity else 0.0
     if t == "amount":
-        qs = find_quantities(text, words_need_unit=True)
-        return 1.0 if qs else 0.0
+        mentions = find_quantities(text, words_need_unit=True)
+        if not mentions:
+            return 0.0
+        head = _HEAD.search(q.text)
+        word = head.group(2).lower() if head else ""
+        if word and _MONEY_HEAD.match(word):
+            return 1.0 if any("kr" in m.quantity.unit for m in mentions) else 0.2
+        if word in ("år", "years", "year"):
+            return 1.0 if re.search(r"\b\w+\s+år\b", text) else 0.2
+        if word and word not in ("of", "af", "the", "en", "et") and len(word) > 2:
+            stems = content_terms(word) + content_terms(to_danish(word)) if q.language != "da" \
+                else content_terms(word + " " + DANISH_SYNONYMS.get(word, ""))
+            toks = content_terms(text)
+            for m in mentions:
+                pos = len(content_terms(text[: m.start]))
+                if _near(toks, pos, [tuple(stems)], window=4):
+                    return 1.0
+            if word in ("procent", "percent", "share", "andel", "del", "rate", "proportion"):
+                return 1.0 if any(m.quantity.unit == "%" for m in mentions) else 0.2
+            return 0.3
+        focus = [c for c in q.concepts if not all(x in _GENERIC_FOCUS or x.isdigit() for x in c)]
+        if not focus:
+            return 1.0
+        toks = content_terms(text)
+        for m in mentions:
+            pos = len(content_terms(text[: m.start]))
+            if _near(toks, pos, focus):
+                return 1.0
+        return 0.4
     if t == "who":
         names = person_names(text)
-        if names and _ROLE.search(text):
-            return 1.0
-        return 0.6 if names else 0.0
+        if not names:
+            return 0.6 if not q.roles and _ORGANISATION.search(text) else 0.0
+        if q.roles:
+            stems = set(content_terms(text))
+            asked = content_terms(" ".join(q.roles))
+            return 1.0 if any(stem_match(r, stems) for r in asked) else 0.3
+        return 1.0 if _ROLE.search(text) else 0.8
     if t == "when":
         if find_dates(text):
             return 1.0
-        return 0.6 if re.search(r"\b(19|20)\d\d\b|\b\d{1,2}\.\s+[a-zæøå]+", text) else 0.0
+        if re.search(r"\b(19|20)\d\d\b|\b\d{1,2}\.\s+(januar|februar|marts|april|maj|juni|juli|"
+                     r"august|september|oktober|november|december)", text, re.I):
+            return 0.9
+        return 0.5 if doc_date else 0.0
     if t == "where":
         return 1.0 if _PLACE.search(text) else 0.0
     if t == "decision":
@@ -104,10 +168,11 @@ def stem_match(term: str, stems: set[str]) -> bool:
     'udvalg' in 'sundhedsudvalg', 'hjemløs' in 'hjemløsestrategi'."""
     if term in stems:
         return True
-    if len(term) < 5 or term.isdigit():
+    if len(term) < 4 or term.isdigit():
         return False
     for s in stems:
-        if len(s) >= 5 and (s.startswith(term) or term.startswith(s) or (len(term) >= 6 and term in s)):
+        if len(s) >= 4 and (s.startswith(term) or (len(s) >= 5 and term.startswith(s))
+                            or (len(term) >= 6 and term in s)):
             return True
     return False
 
@@ -120,11 +185,17 @@ class EvidenceScorer:
     w_rank = 0.2
     context_weight = 0.5  # a concept found only in the title/section counts half
 
-    def __init__(self, idf):
-        self.idf = idf  # callable: stem -> inverse document frequency
+    document_weight = 0.3  # a concept found elsewhere in the same document counts a little
 
-    def concept_weight(self, concept: tuple[str, ...]) -> float:
-        return max(self.idf(t) for t in concept)
+    def __init__(self, idf, doc_stems=None):
+        self.idf = idf  # callable: stem -> inverse document frequency
+        self.doc_stems = doc_stems  # callable: doc_id -> set of stems in the whole document
+
+    soft_weight = 0.35  # an untranslated English word may be a gap in the lexicon
+
+    def weights(self, q: Question) -> list[float]:
+        return [max(self.idf(t) for t in c) * (self.soft_weight if soft else 1.0)
+                for c, soft in zip(q.concepts, q.soft)]
 
     def covered(self, q: Question, stems: set[str], text: str) -> set[int]:
         out = set()
@@ -141,20 +212,22 @@ class EvidenceScorer:
         return out
 
     def score(self, q: Question, hits: list[Hit]) -> list[Unit]:
-        total = sum(self.concept_weight(c) for c in q.concepts) or 1.0
+        weights = self.weights(q)
+        total = sum(weights) or 1.0
         out: list[Unit] = []
         for hi, hit in enumerate(hits):
             ctx_text = hit.context()
             ctx = self.covered(q, set(content_terms(ctx_text)), ctx_text)
+            doc = self.covered(q, self.doc_stems(hit.doc_id), "") if self.doc_stems else set()
             rank = 1.0 / (1.0 + 0.5 * hi)
             for a, b in units_of(hit.text):
                 text = hit.text[a:b]
                 cov_set = self.covered(q, set(content_terms(text)), text)
-                got = sum(self.concept_weight(q.concepts[i]) for i in cov_set)
-                got += self.context_weight * sum(
-                    self.concept_weight(q.concepts[i]) for i in ctx - cov_set)
+                got = sum(weights[i] for i in cov_set)
+                got += self.context_weight * sum(weights[i] for i in ctx - cov_set)
+                got += self.document_weight * sum(weights[i] for i in doc - ctx - cov_set)
                 coverage = got / total
-                fit = type_fit(q, text, hit.section)
+                fit = type_fit(q, text, hit.section, hit.date)
                 s = self.w_coverage * coverage + self.w_type * fit + self.w_rank * rank
                 out.append(Unit(hi, a, b, text, coverage, fit, s, frozenset(cov_set | ctx)))
         out.sort(key=lambda u: u.score, reverse=True)

@@ -52,19 +52,21 @@ class ExtractiveAnswerer:
     second_ratio = 0.9
     max_chars = 650
 
-    def __init__(self, idf):
-        self.scorer = EvidenceScorer(idf)
+    def __init__(self, idf, doc_stems=None):
+        self.scorer = EvidenceScorer(idf, doc_stems)
 
     def select(self, q: Question, hits: list[Hit]) -> tuple[list[Unit], str | None, dict]:
         """The units to state, or a reason to abstain (a template key) with its arguments."""
         if not hits:
             return [], "reason_no_hits", {}
         units = self.scorer.score(q, hits)
-        haystacks = [f"{h.title} {h.section} {h.text} {h.date or ''}" for h in hits]
-        ok_hits = {i for i, hay in enumerate(haystacks) if all(entity_in(e, hay) for e in q.entities)}
-        if q.entities and not ok_hits:
-            missing = [e for e in q.entities if not any(entity_in(e, h) for h in haystacks)]
-            return [], "reason_entity", {"entities": ", ".join(missing or q.entities)}
+        haystacks = [f"{h.context()} {h.text}" for h in hits]
+        missing = [e for e in q.entities if not any(entity_in(e, h) for h in haystacks)]
+        if missing:
+            return [], "reason_entity", {"entities": ", ".join(missing)}
+        # one entity: the passage must have it; several (2013 vs 2016): each passage some
+        need = all if len(q.entities) == 1 else any
+        ok_hits = {i for i, hay in enumerate(haystacks) if need(entity_in(e, hay) for e in q.entities)}
         units = [u for u in units if not q.entities or u.hit in ok_hits]
         if not units or units[0].coverage < self.min_coverage:
             return [], "reason_coverage", {}
@@ -76,6 +78,9 @@ class ExtractiveAnswerer:
             units = typed + [u for u in units if u not in typed]
         best = units[0]
         chosen = [best]
+        follow = self._continuation(best, units, hits)
+        if follow is not None:
+            chosen.append(follow)
         for u in units[1:]:
             if len(chosen) >= 2 or sum(len(c.text) for c in chosen) + len(u.text) > self.max_chars:
                 break
@@ -87,6 +92,20 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(u)
         return chosen, None, {}
+
+    @staticmethod
+    def _continuation(best: Unit, units: list[Unit], hits: list[Hit]) -> Unit | None:
+        """The next sentence when it goes on about the same thing ("Det svarer til ...")."""
+        text = hits[best.hit].text
+        rest = text[best.end:]
+        gap = len(rest) - len(rest.lstrip())
+        if gap > 2:
+            return None
+        nxt = next((u for u in units if u.hit == best.hit and u.start == best.end + gap), None)
+        if nxt and re.match(r"(Det|Dette|Den|De|Disse|Heraf|Her|Derfor|It|This|That|These)\b",
+                            nxt.text) and len(nxt.text) < 350:
+            return nxt
+        return None
 
     def answer(self, q: Question, hits: list[Hit]) -> Answer:
         chosen, reason, kw = self.select(q, hits)
@@ -100,12 +119,13 @@ def _overlap(a: str, b: str) -> bool:
     return len(wa & wb) / max(1, min(len(wa), len(wb))) > 0.7
 
 
-def short_answer(q: Question, unit: Unit) -> str | None:
+def short_answer(q: Question, unit: Unit, hit_date: str | None = None) -> str | None:
     """The answer itself where the question type names one: a person, an amount, a date."""
     text = unit.text
     if q.answer_type == "who":
         names = person_names(text)
-        role = re.search(r"\b(formand|forkvinde|direktør\w*|minister|borgmester)\b", text, re.I)
+        asked = "|".join(re.escape(r) for r in q.roles) or "formand|forkvinde|direktør|minister|borgmester"
+        role = re.search(rf"\b({asked})\w*", text, re.I)
         if names and role:
             return min(names, key=lambda n: abs(text.find(n) - role.start()))
         return names[0] if names else None
@@ -114,8 +134,28 @@ def short_answer(q: Question, unit: Unit) -> str | None:
         return qs[0].raw if qs else None
     if q.answer_type == "when":
         dates = find_dates(text)
-        return dates[0][0] if dates else None
+        if dates:
+            return format_date(dates[0][0], q.language)
+        m = re.search(r"\b\d{1,2}\.\s+(januar|februar|marts|april|maj|juni|juli|august|september|"
+                      r"oktober|november|december)(\s+(19|20)\d\d)?", text, re.I)
+        if m:
+            return m.group(0)
+        y = re.search(r"\b(?:i|in|fra|siden|from|since)\s+((?:19|20)\d\d)\b", text)
+        if y:
+            return y.group(1)
+        return format_date(hit_date, q.language) if hit_date else None
     return None
+
+
+def format_date(iso: str, lang: str) -> str:
+    from assistant.models import _MONTHS_DA
+
+    y, m, d = iso.split("-")
+    if lang == "da":
+        return f"{int(d)}. {_MONTHS_DA[int(m) - 1]} {y}"
+    months = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+    return f"{int(d)} {months[int(m) - 1]} {y}"
 
 
 def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) -> Answer:
@@ -123,7 +163,7 @@ def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) 
     numbers: dict[int, int] = {}
     parts: list[str] = []
     lang = q.language if q.language in ("da", "en") else "en"
-    short = short_answer(q, chosen[0])
+    short = short_answer(q, chosen[0], hits[chosen[0].hit].date)
     if short:
         parts.append(t(lang, "short", short=short))
     quotes_da: list[str] = []

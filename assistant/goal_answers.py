@@ -9,6 +9,8 @@ from assistant.models import Answer, Citation
 from assistant.question import Question
 from ingest.models import Goal
 from ingest.numbers import format_quantity
+from assistant.evidence import stem_match
+from ingest.text import content_terms
 from ingest.topics import BY_KEY
 
 _YOUNG = re.compile(r"\b(young|youth|children|kids|unge|ungdom\w*|børn\w*|teenage\w*)\b", re.I)
@@ -75,10 +77,19 @@ def select_goals(q: Question, goals: list[Goal]) -> list[Goal]:
         if not dated:
             return []  # "the 2030 target": no goal has that year
         pool = dated
-    for key in q.topics:
+    topics = [k for k in q.topics if k != "socially_vulnerable"] or list(q.topics)
+    best, best_score = None, -1
+    for key in topics:
         hits = [g for g in pool if g.topic == key]
-        if hits:
-            return _order(hits)
+        if not hits:
+            continue
+        # the topic whose goal texts share most words with the question
+        text_stems = set(content_terms(" ".join(g.text + " " + g.topic_da for g in hits)))
+        score = sum(1 for c in q.concepts if any(stem_match(t, text_stems) for t in c))
+        if score > best_score:
+            best, best_score = hits, score
+    if best:
+        return _order(best)
     if q.topics and not q.list_question:
         return []
     if _YOUNG.search(q.text):
@@ -134,8 +145,8 @@ class GoalAnswerer:
             lines.append(self._line(g, lang, numbers[g.chunk_id], index))
         if not lines:
             return None
-        head = (f"Jeg fandt {len(lines)} mål (nyeste først):" if lang == "da"
-                else f"{len(lines)} goal{'s' if len(lines) > 1 else ''} found (newest first):")
+        head = ("Målene i dokumenterne, nyeste først:" if lang == "da"
+                else "The goals in the documents, newest first:")
         return Answer(question=q.text, answer=head + "\n" + "\n".join(lines), language=lang,
                       abstained=False, citations=tuple(citations),
                       goals=tuple(_goal_json(g) for g in chosen), answerer="goals")

@@ -20,7 +20,29 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     (r"mental (illness|health|disorders?)|psychiatric|mentally ill", "psykisk sygdom psykiske vanskeligheder psykiatri"),
     (r"drug (abuse|addiction|misuse|use)|substance abuse|drug treatment|addiction", "stofmisbrug misbrug behandling"),
     (r"alcohol (abuse|treatment|addiction)?", "alkohol alkoholbehandling alkoholmisbrug"),
-    (r"press release", "pressemeddelelse"),
+    (r"press release|news item|news story|news", "pressemeddelelse nyhed"),
+    (r"published|issued|dated", "dato offentliggjort"),
+    (r"agenda items?|agenda points?|items? on the agenda", "dagsordenpunkt punkt"),
+    (r"agenda", "dagsorden"),
+    (r"health", "sundhed sundheds"),
+    (r"areas?|fields?|sectors?", "område området"),
+    (r"partners?|collaborators?", "samarbejde sammen"),
+    (r"knowledge cent(re|er)", "videnscenter"),
+    (r"cover(s|ed|ing)?|include[ds]?|encompass(es)?", "omfatter favner"),
+    (r"groups?", "grupper målgrupper"),
+    (r"change[ds]?|differ(s|ed)?|difference|shift(ed)?", "forskel ændre"),
+    (r"approach", "tilgang retning"),
+    (r"advise[sd]?|advisory|adviser", "rådgiver"),
+    (r"members?", "medlemmer"),
+    (r"budget", "budget"),
+    (r"report(s|ed|ing)?", "redegørelse status"),
+    (r"annual", "årlige"),
+    (r"first time", "første gang"),
+    (r"june", "juni"),
+    (r"may", "maj"),
+    (r"october", "oktober"),
+    (r"march", "marts"),
+    (r"meeting room|venue|location", "mødested"),
     (r"press phone|press line", "pressetelefon"),
     (r"case number", "sagsnr"),
     (r"case ?worker|case officer|case handler", "sagsbehandler"),
@@ -50,7 +72,7 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     (r"prostitution|sex work", "prostitution"),
     (r"women", "kvinder"),
     (r"people|persons|individuals|citizens|residents", "personer mennesker borgere"),
-    (r"reduce[ds]?|reduction|cut|lower|decrease[ds]?|fewer", "reduceres reduktion færre"),
+    (r"reduce[ds]?|reduction|cut|lower|decrease[ds]?|fewer|fall|drop", "reduceres reduktion færre falde"),
     (r"increase[ds]?|more|raise", "øges flere"),
     (r"improve[ds]?|improvement|better", "forbedres bedre"),
     (r"level", "niveau"),
@@ -99,6 +121,38 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     (r"specific|concrete|numeric(al)?", "konkrete"),
 )
 _COMPILED = [(re.compile(rf"\b(?:{en})\b", re.I), da) for en, da in _LEXICON]
+
+# Danish words that documents say differently: question word -> document words.
+DANISH_SYNONYMS: dict[str, str] = {
+    "funktionsnedsættelse": "handicap", "funktionsnedsættelser": "handicap",
+    "familiemedlemmer": "pårørende", "familie": "pårørende", "anbragte": "anbringelser",
+    "anbragt": "anbringelser", "narkotika": "narko stofmisbrug", "penge": "midler kroner",
+    "beløb": "kroner millioner", "hjemløshed": "hjemløse", "formanden": "formand",
+    "leder": "formand direktør", "chef": "direktør", "mødes": "møde", "mødtes": "møde",
+    "stofbrugere": "stofmisbrug", "misbrugere": "misbrug", "kriminelle": "kriminalitet",
+    "måltal": "mål", "målsætning": "mål", "ambition": "mål", "frivillige": "frivillig",
+    "psykisk syge": "psykisk sygdom", "sindslidende": "psykisk", "voldsramte": "vold",
+    "krisecentre": "kvindekrisecentre", "dødsfald": "dødsfald døde", "døde": "dødsfald",
+    "dør": "dødsfald", "stykker": "sammen sammenbrud", "brud": "sammenbrud",
+    "samarbejdspartnere": "sammen samarbejde partnere", "partnere": "sammen samarbejde",
+    "samarbejder": "sammen samarbejde", "møde": "mødedato mødet", "mødtes": "mødedato mødet",
+}
+
+
+_WORD_PATTERNS = [re.compile(rf"(?:{en})", re.I) for en, _ in _LEXICON]
+
+
+def known_english(word: str) -> bool:
+    """Whether a lexicon pattern matches this word whole ('labour', 'homelessness')."""
+    return any(p.fullmatch(word) for p in _WORD_PATTERNS)
+
+
+def english_vocabulary() -> set[str]:
+    """Plain English words the lexicon knows (for correcting typos in English questions)."""
+    out: set[str] = set()
+    for en, _ in _LEXICON:
+        out |= {w for w in re.findall(r"[a-z]{4,}", en)}
+    return out
 
 
 def translate_spans(text: str) -> list[tuple[int, int, str]]:

@@ -1,40 +1,66 @@
-"""Question analysis: language, expected answer type, search terms, entities, topics."""
+"""Question analysis: language, expected answer type, search concepts, entities, topics."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from assistant.lexicon import translate_spans
+from assistant.lexicon import DANISH_SYNONYMS, english_vocabulary, known_english, translate_spans
 from assistant.models import AnswerType
 from ingest.text import DA_STOP, EN_STOP, content_terms, detect_language
 from ingest.topics import topics_in
 
 _TYPE_PATTERNS: tuple[tuple[AnswerType, re.Pattern], ...] = (
     ("who", re.compile(r"^\s*(hvem|who|whom)\b|\b(hvilken|which|what)\s+(minister|person|direktør|"
-                       r"director|formand|chair\w*|politiker|politician)\b|\bname of\b|\bhvad hedder\b",
-                       re.I)),
-    ("when", re.compile(r"^\s*(hvornår|when)\b|\b(hvilken|which|what)\s+(dato|date|day|dag|år|year)\b|"
-                        r"\bwhat time\b", re.I)),
+                       r"director|formand|chair\w*|politiker|politician|sagsbehandler|case ?worker)\b|"
+                       r"\bname of\b|\bhvad hedder\b|\bhvem\b", re.I)),
+    ("when", re.compile(r"^\s*(hvornår|when)\b|\b(hvilken|which|what|on what)\s+(dato|date|day|dag|"
+                        r"år|year|tidspunkt)\b|\bwhat time\b|\bhvornår\b", re.I)),
     ("decision", re.compile(r"\b(beslut\w*|decide\w*|decision|indstill\w*|recommend\w*|vedt[oa]g\w*|"
                             r"conclu\w*|resolved?|godkend\w*|approve\w*)\b", re.I)),
-    ("target", re.compile(r"\b(mål|målet|målene|målsætning\w*|måltal\w*|target\w*|goals?|aims?|"
-                          r"objectives?|ambition\w*|sigte\w*)\b", re.I)),
     ("amount", re.compile(r"\b(hvor (mange|meget|stor\w*)|how (many|much|large|big)|what amount|"
-                          r"beløb\w*|antal\w*|number of|sum)\b", re.I)),
+                          r"hvilket beløb|number of|what share|what proportion|hvor stor en (del|andel))\b"
+                          r"|\bwhat (is|was|are|were) the [\w\s-]{0,30}\b(rate|share|proportion|percentage|"
+                          r"number|level|amount|budget)\b|\bhvad (er|var) (andelen|antallet|niveauet|"
+                          r"beløbet|budgettet)\b", re.I)),
+    ("target", re.compile(r"\b(mål|målet|målene|målsætning\w*|måltal\w*|target\w*|goals?|aims?|"
+                          r"objectives?|ambition\w*)\b", re.I)),
     ("where", re.compile(r"^\s*(hvor|where)\b(?! (mange|meget|stor))|\b(hvilken by|which city|"
-                         r"which town|in what city)\b", re.I)),
+                         r"which town|in what city|hvor blev|where was|where did)\b", re.I)),
     ("list", re.compile(r"^\s*(hvilke|which|list|nævn|name)\b", re.I)),
 )
-_GOAL_LIST = re.compile(r"\b(hvilke mål|which goals|what goals|list the goals|alle mål|all goals|"
-                        r"de \w+ mål|the \w+ goals)\b", re.I)
-_GENERIC_CAPS = {
-    "i", "danish", "denmark", "danmark", "dansk", "english", "engelsk", "regeringen", "government",
-    "kommune", "kommunen", "and", "og", "what", "who", "which", "how", "when", "where", "why",
-    "hvad", "hvem", "hvilke", "hvilken", "hvor", "hvornår", "hvordan", "is", "are", "the", "er",
-    "der", "det", "de", "ifølge", "according", "please", "tell", "give", "og", "in", "i", "for",
-    "can", "could", "does", "did", "do", "has", "have", "kan", "må", "skal", "vil", "was", "were",
-}
+# A goal question asks for a goal itself, not for a fact that merely mentions one.
+_GOAL_ASK = re.compile(
+    r"\b(mål(et|ene|sætning\w*|tal\w*)?|target\w*|goals?|aims?|objectives?|ambitions?)\s+"
+    r"(for|om|på|ved|of|on|regarding|concerning|about|in|i|til)\b"
+    r"|^\s*(hvad|what)\s+(er|var|is|was|are|were)\s+(det |den |de |the |regeringens |the government'?s )?"
+    r"[\w\s'-]{0,40}?(mål|målet|målene|målsætning\w*|måltal\w*|targets?|goals?|aims?|objectives?)\b"
+    r"|\b(hvilke|which|what|list)\s+(\w+\s+){0,3}(mål|målsætninger|goals|targets|objectives)\b"
+    r"|\b(ifølge|according to)\s+(målet|målsætningen|målene|the( [\w-]+){0,2} (targets?|goals?))"
+    r"|\b(mål\w*|goals?|targets?)\b.{0,30}\b(say|says|siger|state|states)\b"
+    r"|\b(mål|targets?|goals?)\s+(concern|cover|relate|apply)\w*"
+    r"|\b(what|hvad)\b.{0,40}\b(should|skal|must|må)\b.{0,60}\b(by|frem mod|inden|in) (19|20)\d\d\b",
+    re.I,
+)
+_LIST_ASK = re.compile(r"\b(hvilke|which|what|list|alle|all)\s+(\w+\s+){0,3}(mål|målsætninger|goals|"
+                       r"targets|objectives)\b|\b(mål|goals|targets)\s+(concern|cover|relate)", re.I)
+_QUESTION_WORDS = frozenset("""hvad hvem hvilke hvilken hvilket hvor hvornår hvordan hvorfor
+    what who which where when how why whom whose does did is are was were tell me please
+    ifølge according fortæl nævner nævnt nævne står skrives beskriver beskrevet omtales omtaler
+    mention mentions mentioned say says said state states stated describe described give
+    gav giver få får""".split())
+_GENERIC_CAPS = frozenset("""
+    i danish denmark danmark dansk english engelsk regeringen government kommune kommunen and og
+    what who which how when where why hvad hvem hvilke hvilken hvor hvornår hvordan is are the er
+    der det de ifølge according please tell give in for can could does did do has have kan må skal
+    vil was were on of by to a an at from as with if our your my their its it this that
+    january february march april may june july august september october november december
+    januar februar marts maj juni juli oktober
+    monday tuesday wednesday thursday friday saturday sunday mandag tirsdag onsdag torsdag fredag
+    lørdag søndag system
+""".split())
 
 
 @dataclass(frozen=True)
@@ -42,81 +68,148 @@ class Question:
     text: str
     language: str
     answer_type: AnswerType
-    terms: tuple[str, ...]  # Danish stems to match documents with (English translated first)
+    terms: tuple[str, ...]  # Danish stems to search documents with (English translated first)
     concepts: tuple[tuple[str, ...], ...]  # one tuple of alternative stems per question concept
+    soft: tuple[bool, ...]  # per concept: an untranslated English word (may be a lexicon gap)
     raw_terms: tuple[str, ...]  # the question's own stems in its language
     entities: tuple[str, ...]  # names, acronyms, numbers and years the evidence must contain
     topics: tuple[str, ...]  # topic keys named by the question
     goal_question: bool
     list_question: bool
+    roles: tuple[str, ...] = ()  # role words a who-question asks about ("formand")
 
 
-def _entities(text: str) -> list[str]:
+_ROLE_WORDS = re.compile(r"\b(formand|forkvinde|næstformand|direktør|minister|borgmester|rådmand|"
+                         r"sagsbehandler|kontaktperson|chair\w*|director|mayor|case ?worker)\b", re.I)
+_ROLE_DA = {"chair": "formand", "chairs": "formand", "chairman": "formand", "chairwoman": "formand",
+            "chairperson": "formand", "director": "direktør", "mayor": "borgmester",
+            "caseworker": "sagsbehandler", "case worker": "sagsbehandler"}
+
+
+def _entities(text: str, lang: str) -> list[str]:
     out: list[str] = []
-    # years and numbers as written
     for m in re.finditer(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])", text):
         out.append(m.group(1))
-    # acronyms and codes: CO2, KL, SØM, C3.40
     for m in re.finditer(r"\b([A-ZÆØÅ]{2,}[0-9]*|[A-ZÆØÅ]+[0-9]+[A-Za-z0-9]*)\b", text):
-        out.append(m.group(1))
-    # capitalised words that are not the first word of a sentence
-    for m in re.finditer(r"(?<=[^\s.?!:])\s+([A-ZÆØÅ][a-zæøåäöü]+(?:-[A-ZÆØÅa-zæøå]+)*)", text):
-        w = m.group(1)
-        if w.lower() not in _GENERIC_CAPS:
+        if m.group(1).lower() not in _GENERIC_CAPS:
+            out.append(m.group(1))
+    translated = [(a, b) for a, b, _ in translate_spans(text)] if lang != "da" else []
+    # runs of capitalised words ("Social and Health Committee"); the first word of a sentence
+    # is not a name by being capitalised
+    run_re = re.compile(r"[A-ZÆØÅ][\wæøåäöü]*(?:-[\wæøå]+)*(?:\s+(?:and|of|for|og|i|på|the)?\s*"
+                        r"[A-ZÆØÅ][\wæøåäöü]*(?:-[\wæøå]+)*)*")
+    for m in run_re.finditer(text):
+        start = m.start()
+        before = text[:start].rstrip()
+        if not before or before[-1] in ".?!:\"'“«(":
+            first_word = True
+        else:
+            first_word = False
+        words_ = re.findall(r"[A-ZÆØÅ][\wæøåäöü]*(?:-[\wæøå]+)*", m.group(0))
+        if first_word:
+            words_ = words_[1:]
+        if not words_:
+            continue
+        # an English name of a Danish body ("Council for Socially Marginalised People") is
+        # translated, not matched literally
+        if any(a < m.end() and m.start() < b for a, b in translated) and len(words_) > 1:
+            continue
+        for w in words_:
+            if w.lower() in _GENERIC_CAPS or w.isupper():
+                continue
+            if lang != "da" and any(a <= text.find(w, start) < b for a, b in translated):
+                continue
             out.append(w)
     return list(dict.fromkeys(out))
 
 
-_QUESTION_WORDS = frozenset("""hvad hvem hvilke hvilken hvilket hvor hvornår hvordan hvorfor
-    what who which where when how why whom whose does did is are was were tell me please
-    ifølge according fortæl""".split())
+@lru_cache(maxsize=1)
+def _en_vocab() -> tuple[str, ...]:
+    return tuple(sorted(english_vocabulary() | set(EN_STOP)))
 
 
-def _concepts(text: str, lang: str) -> tuple[tuple[str, ...], ...]:
-    """Each content word (Danish) or translated policy term (English) as a set of Danish stems."""
-    if lang == "da":
-        return tuple((t,) for t in dict.fromkeys(content_terms(text, "da"))
-                     if t not in _QUESTION_WORDS)
+def fix_english_typos(text: str) -> str:
+    """'homelesness' -> 'homelessness', 'agrement' -> 'agreement', against the lexicon's words."""
+    vocab = _en_vocab()
+    vocab_set = set(vocab)
+
+    def fix(m: re.Match) -> str:
+        w = m.group(0)
+        low = w.lower()
+        if len(low) < 5 or low in vocab_set or w[0].isupper() or known_english(low):
+            return w
+        near = difflib.get_close_matches(low, vocab, n=1, cutoff=0.85)
+        if not near or near[0].startswith(low) or low.startswith(near[0]):
+            return w  # an inflection ("dated" for "date"), not a typo
+        return near[0]
+
+    return re.sub(r"[A-Za-z]+", fix, text)
+
+
+def _concepts(text: str, lang: str) -> tuple[tuple[tuple[str, ...], ...], tuple[bool, ...]]:
+    """Each content word (Danish) or translated policy term (English) as alternative Danish stems;
+    `soft` marks English words no lexicon entry translated."""
     out: list[tuple[str, ...]] = []
-    spans = translate_spans(text)
-    for _, _, da in spans:
-        out.append(tuple(dict.fromkeys(content_terms(da, "da"))))
-    covered = [(a, b) for a, b, _ in spans]
-    for m in re.finditer(r"[^\W_]+(?:[-'][^\W_]+)*", text):
-        w = m.group(0).lower()
-        if any(a <= m.start() < b for a, b in covered) or w in EN_STOP or w in _QUESTION_WORDS:
-            continue
-        if w in DA_STOP or (len(w) < 3 and not w.isdigit()):
-            continue
-        # an English word kept as is: names, numbers, loanwords ("Housing first", "Odense")
-        out.append(tuple(dict.fromkeys([w] + content_terms(w, "da"))))
-    return tuple(c for c in dict.fromkeys(out) if c)
+    soft: list[bool] = []
+    if lang == "da":
+        for w in re.findall(r"[^\W_]+(?:-[^\W_]+)*", text.lower()):
+            if w in DA_STOP or w in _QUESTION_WORDS or (len(w) < 2 and not w.isdigit()):
+                continue
+            alts = content_terms(w, "da") + content_terms(DANISH_SYNONYMS.get(w, ""), "da")
+            if alts:
+                out.append(tuple(dict.fromkeys(alts)))
+                soft.append(False)
+    else:
+        spans = translate_spans(text)
+        for _, _, da in spans:
+            alts = tuple(dict.fromkeys(content_terms(da, "da")))
+            if alts:
+                out.append(alts)
+                soft.append(False)
+        covered = [(a, b) for a, b, _ in spans]
+        for m in re.finditer(r"[^\W_]+(?:[-'][^\W_]+)*", text):
+            w = m.group(0).lower()
+            if any(a <= m.start() < b for a, b in covered) or w in EN_STOP or w in _QUESTION_WORDS:
+                continue
+            if w in DA_STOP or (len(w) < 3 and not w.isdigit()):
+                continue
+            out.append(tuple(dict.fromkeys([w] + content_terms(w, "da"))))
+            soft.append(not m.group(0)[0].isupper() and not w.isdigit())
+    seen: dict[tuple[str, ...], bool] = {}
+    for c, s in zip(out, soft):
+        if c not in seen:
+            seen[c] = s
+    return tuple(seen), tuple(seen.values())
 
 
 def analyse(text: str, language: str | None = None) -> Question:
     lang = language or detect_language(text)
+    if lang == "en":
+        text_for_terms = fix_english_typos(text)
+    else:
+        text_for_terms = text
     answer_type: AnswerType = "other"
     for kind, pattern in _TYPE_PATTERNS:
         if pattern.search(text):
             answer_type = kind
             break
-    # "how many homeless people is the target?" is a target question
-    if answer_type in ("amount", "list", "where") and _TYPE_PATTERNS[3][1].search(text):
+    goal_q = bool(_GOAL_ASK.search(text)) and answer_type in ("target", "amount", "list", "other")
+    if goal_q:
         answer_type = "target"
-    raw = content_terms(text, "da" if lang == "da" else "en")
-    concepts = _concepts(text, lang)
-    terms = [t for c in concepts for t in c]
-    topics = tuple(t.key for t in topics_in(text))
-    goal_q = answer_type == "target" or bool(_GOAL_LIST.search(text))
+    concepts, soft = _concepts(text_for_terms, lang)
+    roles = tuple(dict.fromkeys(_ROLE_DA.get(r.lower(), r.lower())
+                                for r in _ROLE_WORDS.findall(text_for_terms)))
     return Question(
         text=text,
         language=lang,
         answer_type=answer_type,
-        terms=tuple(dict.fromkeys(terms)),
+        terms=tuple(dict.fromkeys(t for c in concepts for t in c)),
         concepts=concepts,
-        raw_terms=tuple(dict.fromkeys(raw)),
-        entities=tuple(_entities(text)),
-        topics=topics,
+        soft=soft,
+        raw_terms=tuple(dict.fromkeys(content_terms(text, "da" if lang == "da" else "en"))),
+        entities=tuple(_entities(text, lang)),
+        topics=tuple(t.key for t in topics_in(text_for_terms)),
         goal_question=goal_q,
-        list_question=bool(_GOAL_LIST.search(text)) or answer_type == "list",
+        list_question=bool(_LIST_ASK.search(text)),
+        roles=roles,
     )

@@ -15,7 +15,9 @@ _INJECTION = re.compile(
     r"|\b(say|answer|reply|write|respond|state)\s+(that|only|with)\b"
     r"|\b(sig|svar|skriv|påstå)\s+(at|kun|blot|altid)\b"
     r"|\bskriv (et|en) (digt|sang|historie)\b|\bwrite (a|an) (poem|song|story)\b"
-    r"|\b(reveal|show|print)\s+(your|the)\s+(prompt|instructions)",
+    r"|\b(reveal|show|print)\s+(your|the)\s+(prompt|instructions)"
+    r"|^\s*(system|assistant|developer)\s*:|udviklertilstand|developer mode|jailbreak|\bDAN\b"
+    r"|(svar\w*|answer\w*|respond\w*)\s+(uden|without)\s+(kilder|sources|citations|kildehenvisninger)",
     re.I,
 )
 

@@ -7,6 +7,9 @@ import threading
 import time
 from dataclasses import replace
 
+import re
+
+from assistant.citations import merge
 from assistant.conversation import standalone
 from assistant.evidence import make_idf
 from assistant.extractive import ExtractiveAnswerer, abstain
@@ -16,7 +19,25 @@ from assistant.question import Question, analyse
 from assistant.retrieve import Retriever
 from assistant.safety import sanitise
 from ingest.models import Goal
+from ingest.text import content_terms
 from ingest.store import Store
+
+
+_COMPOUND = re.compile(r",?\s+(?:og|and)\s+(?=(?:hvilken|hvilke|hvem|hvornår|hvor|hvad|which|who|"
+                       r"when|where|what|how)\b)", re.I)
+
+
+def split_compound(question: str) -> list[str]:
+    """"Who presented X, and which minister reviewed them?" -> the two questions, the second
+    made standalone with the first as its context."""
+    parts = [p.strip(" ,") for p in _COMPOUND.split(question) if p.strip(" ,")]
+    if len(parts) < 2 or any(len(p.split()) < 3 for p in parts):
+        return [question]
+    first = parts[0].rstrip("?") + "?"
+    out = [first]
+    for p in parts[1:]:
+        out.append(standalone(f"og {p}", [(first, "")]))
+    return out
 
 
 class Assistant:
@@ -49,10 +70,20 @@ class Assistant:
             if version == self._version:
                 return
             self._idf = make_idf(self.store.catalog)
-            self.extractive = ExtractiveAnswerer(self._idf)
+            self._doc_stems_cache: dict[str, set[str]] = {}
+            self.extractive = ExtractiveAnswerer(self._idf, self._doc_stems)
             self._goals = self.store.catalog.goals()
             self._vocab = self.store.catalog.vocabulary()
             self._version = version
+
+    def _doc_stems(self, doc_id: str) -> set[str]:
+        cache = self._doc_stems_cache
+        if doc_id not in cache:
+            row = self.store.catalog.document_by_id(doc_id)
+            cache[doc_id] = set(content_terms(f"{row['title']} {row['text']}")) if row else set()
+            if len(cache) > 2000:
+                cache.pop(next(iter(cache)))
+        return cache[doc_id]
 
     def correct_typos(self, q: Question) -> Question:
         """Add the nearest corpus term to every question term that no chunk contains."""
@@ -69,6 +100,16 @@ class Assistant:
         terms = tuple(dict.fromkeys(t for c in concepts for t in c))
         return replace(q, concepts=tuple(concepts), terms=terms)
 
+    def _answer(self, text: str, filters: Filters | None, mode: str | None) -> Answer:
+        q = self.correct_typos(analyse(text))
+        answer: Answer | None = None
+        if self.use_goals and q.goal_question and filters is None:
+            answer = self.goal_answerer.answer(q, self._goals)
+        if answer is None:
+            hits = self.retriever.search(q, self.top_k, filters, mode=mode)  # type: ignore[arg-type]
+            answer = self.extractive.answer(q, hits)
+        return answer
+
     def ask(self, question: str, *, history: list[tuple[str, str]] | None = None,
             filters: Filters | None = None, mode: str | None = None) -> Answer:
         """Answer one question; `history` is the conversation so far as (question, answer) pairs."""
@@ -79,14 +120,13 @@ class Assistant:
             q = analyse(question or "")
             return abstain(q, "reason_injection" if injected else "reason_empty")
         full = standalone(text, history)
-        q = self.correct_typos(analyse(full))
-        q = replace(q, text=question.strip() if not injected else full)
-        answer: Answer | None = None
-        if self.use_goals and q.goal_question and filters is None:
-            answer = self.goal_answerer.answer(q, self._goals)
-        if answer is None:
-            hits = self.retriever.search(q, self.top_k, filters, mode=mode)  # type: ignore[arg-type]
-            answer = self.extractive.answer(q, hits)
+        parts = split_compound(full)
+        if len(parts) > 1:
+            answers = [self._answer(p, filters, mode) for p in parts]
+            answer = merge(answers, full)
+        else:
+            answer = self._answer(full, filters, mode)
+        q = analyse(full)
         notice = None
         if q.language not in ("da", "en"):
             notice = "Questions are answered in Danish and English; this one is answered in English."

@@ -118,7 +118,12 @@ def _unit_of(text: str | None) -> str:
     return ""
 
 
-def find_quantities(text: str, *, words_need_unit: bool = True) -> list[Mention]:
+_DATE_AFTER = re.compile(r"^\.?\s*(januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
+                         r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec)\b|"
+                         r"^[-./]\d{1,2}[-./]\d{2,4}", re.I)
+
+
+def find_quantities(text: str, *, words_need_unit: bool = True, dates: bool = False) -> list[Mention]:
     """Numbers with bound and unit. Years (19xx/20xx without unit), ages ('25-årige') and
     bare number words without a unit ('en', 'to') are left out: they are not quantities."""
     out: list[Mention] = []
@@ -133,7 +138,10 @@ def find_quantities(text: str, *, words_need_unit: bool = True) -> list[Mention]
         value = parse_number(num)
         if value is None:
             continue
-        after = text[m.end(): m.end() + 8]
+        after = text[m.end(): m.end() + 12]
+        if not dates and not unit and (_DATE_AFTER.match(after) or re.search(r"[-./]\d{1,2}[-./]$",
+                                                                               text[max(0, m.start() - 6):m.start()])):
+            continue  # a date ("31. august", "25-11-2020"), not an amount
         if re.match(r"-?år(ige?|s)?\b", after) or text[m.start("num") - 1: m.start("num")] == "-":
             continue  # ages like "15-17-årige", "25-årige"
         is_word = not num[0].isdigit()
@@ -155,7 +163,12 @@ def normalise_number(value: float) -> str:
 
 def numbers_in(text: str) -> set[str]:
     """Every number stated in `text` (digits, Danish words with units, fractions, years)."""
-    found = {normalise_number(m.quantity.value) for m in find_quantities(text)}
+    found = {normalise_number(m.quantity.value) for m in find_quantities(text, dates=True)}
+    from ingest.dates import find_dates
+
+    for iso, _, _ in find_dates(text):
+        y, mo, d = iso.split("-")
+        found |= {y, str(int(mo)), str(int(d))}
     for m in re.finditer(r"(?<![\d.,])((?:19|20)\d\d)(?![\d])", text):
         found.add(m.group(1))
     for m in re.finditer(rf"(?<![\w])({_NUMWORD}|{_COMPOUND})(?:\s+(?:procent|pct|%))", text, re.I):
@@ -182,9 +195,13 @@ _UNIT_LABEL = {
 
 
 def format_number(value: float, lang: str = "en") -> str:
+    """Danish '4.000' and '2,5'; English '4000', '12,500' and '2.5' ('4,000' would read as a
+    Danish decimal, so English thousands get a separator only from 10,000)."""
     if abs(value - round(value)) < 1e-9:
-        s = f"{int(round(value)):,}"
-        return s.replace(",", ".") if lang == "da" else s
+        n = int(round(value))
+        if lang == "da":
+            return f"{n:,}".replace(",", ".")
+        return f"{n:,}" if n >= 10000 else str(n)
     s = f"{value:.1f}"
     return s.replace(".", ",") if lang == "da" else s
 

@@ -43,10 +43,12 @@ TOPICS: tuple[Topic, ...] = (
     _t("youth_crime", "ungdomskriminalitet", "youth crime",
        r"kriminalitet|strafferetlig|dømt|domfæld|crime|criminal|offend|convict"),
     _t("placements", "anbringelser", "placements in care",
-       r"anbring|plejefamilie|døgninstitution|placement|foster|children in care|out-of-home care"),
+       r"anbring|anbragt|plejefamilie|døgninstitution|placement|foster|children in care|"
+       r"out-of-home care|in care\b"),
     _t("education_vulnerable_youth", "uddannelse for udsatte unge", "education of vulnerable youth",
        r"ungdomsuddannelse|erhvervsuddannelse|gymnasi|youth education|upper secondary|"
-       r"complete (an )?education|vocational"),
+       r"complete (an )?education|vocational|education\b[^.?]{0,40}\b(young|youth|25)|"
+       r"(young|youth)[^.?]{0,40}\beducation"),
     _t("school_performance", "faglige niveau i folkeskolen", "school performance",
        r"faglige? niveau|læsning|matematik|folkeskole|karakter|nationale test|school|reading|"
        r"math|academic|grades"),

@@ -172,6 +172,54 @@ def serve(
     launch(settings(host=host, port=port, store=store, chroma_url=chroma_url))
 
 
+@app.command("eval")
+def eval_cmd(
+    questions: Optional[Path] = typer.Option(None, "--questions", help="Question set (JSONL)."),
+    split: str = typer.Option("test", "--split", help="dev, test or all."),
+    configs: str = typer.Option("bm25,dense,hybrid,hybrid+goals,baseline", "--configs",
+                                help="Comma-separated configurations to compare."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Report folder (default evals/reports/<split>)."),
+    compare: Optional[Path] = typer.Option(None, "--compare", help="A previous results.json or report folder."),
+    corpus: list[str] = typer.Option(["corpus"], "--corpus", help="Corpus the baseline is built from."),
+    store: Optional[Path] = StoreOpt,
+) -> None:
+    """Evaluate configurations side by side on a question set and write a report.
+
+    Example: policyqa eval --split test --out evals/reports/latest
+    """
+    from evals import report
+    from evals.runner import DEFAULT_QUESTIONS, load_questions, run
+    from evals.tuned import tuned_defaults
+    from ingest.store import Store
+
+    s = settings(store=store)
+    if split not in ("dev", "test", "all"):
+        raise UsageError(f"unknown split '{split}' (use dev, test or all)")
+    qpath = questions or DEFAULT_QUESTIONS
+    if not Path(qpath).exists():
+        raise UsageError(f"{qpath}: no such question file")
+    items = load_questions(qpath, split)
+    if not items:
+        raise UsageError(f"{qpath}: no questions in split '{split}'")
+    names = [c.strip() for c in configs.split(",") if c.strip()]
+    previous = None
+    if compare:
+        cpath = compare / "results.json" if compare.is_dir() else compare
+        if not cpath.exists():
+            raise UsageError(f"{cpath}: no previous results to compare with")
+        previous = json.loads(cpath.read_text(encoding="utf-8"))["configs"]
+    st = Store.from_settings(s)
+    results = run(st, items, names, corpus)
+    out_dir = out or Path("evals/reports") / split
+    report.write(results, out_dir, split=split, questions=str(qpath), tuned=tuned_defaults(),
+                 previous=previous)
+    print(f"{split} split, {len(items)} questions\n")
+    print(report.comparison_table(results))
+    if previous:
+        print("\n" + report.deltas(results, previous))
+    print(f"\nreport: {out_dir / 'report.md'}")
+
+
 @feedback_app.command("export")
 def feedback_export(
     out: Optional[Path] = typer.Option(None, "--out", help="File to write (default: stdout)."),
