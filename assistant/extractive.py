@@ -68,6 +68,11 @@ class ExtractiveAnswerer:
         need = all if len(q.entities) == 1 else any
         ok_hits = {i for i, hay in enumerate(haystacks) if need(entity_in(e, hay) for e in q.entities)}
         units = [u for u in units if not q.entities or u.hit in ok_hits]
+        # the question's most specific concepts must be in the unit or its passage's context
+        weights = self.scorer.weights(q)
+        key = sorted((i for i, soft in enumerate(q.soft) if not soft), key=lambda i: -weights[i])[:2]
+        if key:
+            units = [u for u in units if any(i in u.covered for i in key)]
         if not units or units[0].coverage < self.min_coverage:
             return [], "reason_coverage", {}
         if q.answer_type in _TYPED:

@@ -33,8 +33,17 @@ class Hit:
     issuer: str | None = None
 
     def context(self) -> str:
-        """Title, section, issuer and date: what the passage is about beyond its own words."""
-        return " ".join(x for x in (self.title, self.section, self.issuer or "", date_words(self.date)) if x)
+        """Title, section, issuer, type and date: what the passage is about beyond its words."""
+        return " ".join(x for x in (self.title, self.section, self.issuer or "",
+                                     DOC_TYPE_WORDS.get(self.doc_type, ""), date_words(self.date)) if x)
+
+
+DOC_TYPE_WORDS = {
+    "press_release": "pressemeddelelse",
+    "committee_minutes": "referat dagsorden udvalg møde",
+    "news": "nyhed",
+    "goal_document": "mål målsætninger",
+}
 
 
 _MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
@@ -46,7 +55,7 @@ def date_words(iso: str | None) -> str:
     if not iso:
         return ""
     y, m, d = iso.split("-")
-    return f"{int(d)}. {_MONTHS_DA[int(m) - 1]} {y} {iso}"
+    return f"dato {int(d)}. {_MONTHS_DA[int(m) - 1]} {y} {iso}"
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ _QUESTION_WORDS = frozenset("""hvad hvem hvilke hvilken hvilket hvor hvornår hv
     what who which where when how why whom whose does did is are was were tell me please
     ifølge according fortæl nævner nævnt nævne står skrives beskriver beskrevet omtales omtaler
     mention mentions mentioned say says said state states stated describe described give
-    gav giver få får""".split())
+    gav giver få får many much long set sets made make makes happen happened happens way
+    there their they them mange meget""".split())
 _GENERIC_CAPS = frozenset("""
     i danish denmark danmark dansk english engelsk regeringen government kommune kommunen and og
     what who which how when where why hvad hvem hvilke hvilken hvor hvornår hvordan is are the er

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ingest.dates import find_dates
+from ingest.goal_fields import indicator_of, target_group_of
 from ingest.models import Block, Chunk, Document, Goal, Quantity
 from ingest.numbers import find_quantities
 from ingest.text import split_sentences
@@ -27,31 +28,26 @@ _COMPARATIVES = {
 }
 _VERB_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v})\\b)" for k, v in _VERBS.items()), re.I)
 _COMP_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v})\\b)" for k, v in _COMPARATIVES.items()), re.I)
-_MODAL = re.compile(r"\b(skal|må (højst|mindst|ikke)|målet er|målsætningen er|sigter mod|"
+_MODAL = re.compile(r"\b(skal|må|målet er|målsætningen er|sigter mod|"
                     r"ambitionen er|vil (reducere|øge|halvere|nedbringe|sikre at|sænke)|"
                     r"forventes at|bør)\b", re.I)
 _INTENTION = re.compile(
-    r"\b(vil|skal|ønsker at|agter at|forventer at)\b[^.]{0,40}\b(arbejde for at )?"
-    r"(opstille|fastsætte|udarbejde|sætte|formulere|udvikle)\s+(nye\s+)?(mål|målsætninger)\b",
+    r"\b(vil|skal|ønsker at|agter at|forventer at)\b[^.]{0,60}?\b"
+    r"(opstille[s]?|fastsætte[s]?|udarbejde[s]?|sætte[s]?|formulere[s]?|udvikle[s]?|tage stilling til)"
+    r"\s+(?:[\wæøå-]+\s+){0,2}?([\wæøå-]*mål|målsætninger)\b",
     re.I,
 )
-_GOAL_WORDS = re.compile(r"\bmål(et|ene|sætning\w*|tal)?\b|\bsociale \d{4}-?mål\b|\btarget", re.I)
+_GOAL_WORDS = re.compile(r"\b[\wæøå-]*mål(et|ene|sætning\w*|tal)?\b|\bsociale \d{4}-?mål\b|\btarget|"
+                         r"\b[\wæøå-]*(politik|strategi|plan)\w*\b[^.]{0,40}\b(frem mod|\d{4}\s*[-–]\s*\d{4})",
+                         re.I)
 _STATUS = re.compile(r"\b(er nået|nået|opfyldt|indfriet|er (steget|faldet)|har vi|blev|var)\b", re.I)
+_ACHIEVED = re.compile(r"\b(er|blev|var|allerede)\s+(\w+\s+)?(nået|opfyldt|indfriet)\b", re.I)
 _CONDITIONAL = re.compile(r"^(hvis|såfremt|når|selvom|hvorvidt)\b", re.I)
 _META_SUBJECT = re.compile(r"^(målene|målet|målsætningerne|de sociale mål|vi|det|de|der|"
                            r"regeringen|ministeren|midlerne)\b", re.I)
 _DEADLINE = re.compile(
     r"\b(?:frem mod|frem til|inden(?: udgangen af)?|senest(?: i)?|i løbet af|til|by|in|"
     r"ved udgangen af|i)\s+((?:19|20)\d\d)\b", re.I)
-_INDICATOR = re.compile(
-    r"\b((?:antallet|andelen|niveauet|omfanget|effekten|udledningen|forbruget|ventetiden|"
-    r"sygefraværet|ledigheden|beskæftigelsen|gennemsnittet|tilfredsheden)\s+(?:af|på|i|blandt)\s+"
-    r"[^.;]+?)(?=\s+(?:skal|reduceres|øges|må|falder|falde|stige|stiger|forbedres|halveres|"
-    r"fastholdes|nedbringes|være|ligge)\b|[.;]|$)",
-    re.I,
-)
-
-
 @dataclass
 class _Context:
     kind: str | None = None  # "goals", "intention" or None
@@ -65,6 +61,15 @@ def _goal_id(doc_id: str, start: int) -> str:
 
 
 def _direction(text: str) -> str | None:
+    """The first direction verb after the modal ('skal ... reduceres'), else anywhere, else a
+    comparative ('færre', 'flere')."""
+    modal = re.search(r"\b(skal|må|bør|vil)\b", text, re.I)
+    if modal:
+        m = _VERB_RE.search(text, modal.end())
+        if m:
+            return m.lastgroup
+        if re.search(r"\bskal\s+(\w+\s+){0,3}ned\b", text, re.I):
+            return "decrease"
     m = _VERB_RE.search(text) or _COMP_RE.search(text)
     return m.lastgroup if m else None
 
@@ -75,12 +80,16 @@ def _deadline(text: str) -> int | None:
 
 
 def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | None]:
-    """(change, target_value, baseline) from a goal sentence."""
+    """(change, target_value, baseline) from a goal sentence. Quantities with a unit come first;
+    a bounded bare number ("mindst 7,2") counts only when there is none, and never an age."""
     change = target = baseline = None
-    for m in find_quantities(text):
+    mentions = find_quantities(text)
+    with_unit = [m for m in mentions if m.quantity.unit]
+    bare = [m for m in mentions if not m.quantity.unit and m.quantity.bound and m.raw[-1].isdigit()
+            and not re.match(r"\s*(år|års|-årige)\b", text[m.end:]) and not m.raw.endswith(" 0")
+            and not re.search(r"\b0\d$", m.raw)]
+    for m in with_unit or bare:
         q = m.quantity
-        if not q.unit:
-            continue  # a bare number is not a goal quantity
         before = text[max(0, m.start - 45): m.start].lower()
         if q.bound is None:
             b = re.search(r"\b(højst|mindst|maksimalt|under|over)\b(\s+\w+){0,2}\s*$", before)
@@ -99,42 +108,6 @@ def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | No
     if "fordobl" in text.lower() and change is None:
         change = Quantity(100.0, "%", None)
     return change, target, baseline
-
-
-def _indicator(text: str) -> str | None:
-    m = _INDICATOR.search(text)
-    if m:
-        return " ".join(m.group(1).split()).rstrip(",")
-    m = re.match(r"^(?:flere|færre)\s+(.+?)\s+skal\s+(.+?)[.]?$", text, re.I)
-    if m:
-        return f"{m.group(1)} der skal {m.group(2)}"
-    m = re.match(r"^(?:større|bedre|højere|lavere)\s+(.+?)[.]?$", text, re.I)
-    if m:
-        return m.group(1)
-    m = re.match(r"^(.+?)\s+skal\s+(forbedres|styrkes|øges|reduceres|løftes|halveres)", text, re.I)
-    if m:
-        return m.group(1)
-    m = re.match(r"^(?:mindst|højst|under|over)\s+\S+\s+(?:procent|pct\.?|%)\s+af\s+(.+?)[.]?$", text, re.I)
-    if m:
-        return f"andel af {m.group(1)}"
-    return None
-
-
-def _target_group(text: str) -> str | None:
-    patterns = (
-        r"\b(?:antallet|andelen)\s+af\s+(.+?)(?:,|\s+(?:der|som|skal|i|på|reduceres|øges)\b)",
-        r"^(?:flere|færre)\s+(.+?)\s+skal\b",
-        r"\bprocent\s+af\s+(.+?)\s+(?:har|skal|er|får)\b",
-        r"^(.+?)s?\s+faglige niveau",
-        r"\b(?:for|blandt)\s+((?:udsatte|unge|ældre|borgere|børn|kvinder|personer)[^,.]*)",
-    )
-    for p in patterns:
-        m = re.search(p, text, re.I)
-        if m:
-            group = m.group(1).strip()
-            if 1 <= len(group.split()) <= 10:
-                return group
-    return None
 
 
 def _programme(doc: Document) -> str | None:
@@ -196,7 +169,8 @@ def _is_goal(text: str, ctx: _Context, block: Block) -> bool:
     words = len(text.split())
     if words > 70 or text.endswith("?"):
         return False
-    if _CONDITIONAL.search(text) or (_STATUS.search(text) and not _MODAL.search(text)):
+    if _CONDITIONAL.search(text) or _ACHIEVED.search(text) or (
+            _STATUS.search(text) and not _MODAL.search(text)):
         return False
     direction = _direction(text)
     change, target, _ = _numbers(text)
@@ -243,7 +217,8 @@ def extract_goals(doc: Document, chunks: list[Chunk]) -> list[Goal]:
 def _update_context(ctx: _Context, block: Block, nxt: Block | None) -> _Context:
     text = block.text
     if block.kind == "heading" and block.level == 1:
-        return _Context()  # the title announces the topic; it does not open a goal list
+        # the title announces the topic; it does not open a goal list, but its year counts
+        return _Context(None, None, _deadline(text))
     if _INTENTION.search(text):
         return _Context("intention", ctx.area, _deadline(text) or ctx.deadline)
     if _GOAL_WORDS.search(text) and not re.search(r"\bstatus\b", text, re.I):
@@ -274,18 +249,25 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
     if direction is None and target is not None:
         direction = {"at_most": "decrease", "below": "decrease"}.get(target.bound or "", "increase")
     kind = "intention" if intention else ("numeric_target" if (change or target) else "direction_only")
-    deadline = _deadline(text) or (ctx.deadline if ctx.kind else None)
+    deadline = None if intention else (_deadline(text) or ctx.deadline)
     baseline_year = None
     if baseline is not None:
-        m = re.search(r"\b((?:19|20)\d\d)\b", text[: text.find("til") if "til" in text else len(text)])
+        upto = re.search(r"\btil\b", text[text.find("fra"):] if "fra" in text else text)
+        head = text[: (text.find("fra") if "fra" in text else 0) + upto.start()] if upto else text
+        m = re.search(r"\b((?:19|20)\d\d)\b", head)
         baseline_year = int(m.group(1)) if m and int(m.group(1)) != deadline else None
+    m = re.search(r"\b(?:i forhold til|sammenlignet med|fra)\s+(?:niveauet\s+)?(?:i\s+)?((?:19|20)\d\d)"
+                  r"(?:-niveauet)?\b", text)
+    if m and baseline_year is None and int(m.group(1)) != deadline:
+        baseline_year = int(m.group(1))
     chunk_id = next((c.chunk_id for c in chunks if c.start <= start < c.end), None)
     area = ctx.area or _area_from_text(text)
     return Goal(
         goal_id=_goal_id(doc.doc_id, start), text=text, source=doc.source, doc_id=doc.doc_id,
         chunk_id=chunk_id, start=start, end=end, doc_date=doc.date, programme=programme,
         set_by=set_by, announced=announced, area=area, topic=topic.key, topic_da=topic.da,
-        topic_en=topic.en, target_group=_target_group(text), indicator=_indicator(text),
+        topic_en=topic.en, target_group=target_group_of(text, intention),
+        indicator=indicator_of(text, intention),
         direction=None if intention else direction, change=change, target_value=target,
         deadline=deadline, baseline=baseline, baseline_year=baseline_year, kind=kind,
     )
@@ -335,3 +317,13 @@ def link_supersessions(catalog) -> None:
                 links[g.goal_id] = later[0].goal_id
     if any(links[g.goal_id] != g.superseded_by for g in goals):
         catalog.set_superseded(links)
+
+
+def extract_goals_from_text(text: str, source: str = "text") -> list[Goal]:
+    """Goals in a piece of Danish text (a sentence with its heading, a pasted paragraph)."""
+    from ingest.chunk import chunk_document
+    from ingest.models import RawDocument
+    from ingest.parse import parse
+
+    doc = parse(RawDocument(source, source, "text", text, "utf-8"))
+    return extract_goals(doc, chunk_document(doc))

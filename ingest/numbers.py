@@ -90,10 +90,13 @@ class Mention:
     raw: str
 
 
+# verbose regexes ignore spaces: multi-word bounds and units need explicit \s
+_BOUND_ALT = "|".join(b.replace(" ", r"\s+") for b, _ in _BOUND_WORDS)
+_UNIT_ALT = "|".join(u.replace(" ", r"\s") for u, _ in _UNIT_PATTERNS)
 _MENTION = re.compile(
-    rf"""(?P<bound>(?:{'|'.join(b for b, _ in _BOUND_WORDS)})\s+)?
+    rf"""(?P<bound>(?:{_BOUND_ALT})\s+)?
         (?:(?P<frac>{'|'.join(sorted(_FRACTIONS, key=len, reverse=True))})
-         |(?P<num>{NUMBER_RE})(?:\s*(?P<unit>{'|'.join(u for u, _ in _UNIT_PATTERNS)}))?)
+         |(?P<num>{NUMBER_RE})(?:\s*(?P<unit>{_UNIT_ALT}))?)
         (?![\w-])""",
     re.I | re.X,
 )
@@ -102,7 +105,7 @@ _MENTION = re.compile(
 def _bound_of(text: str | None) -> Bound | None:
     if not text:
         return None
-    t = text.strip().lower()
+    t = " ".join(text.split()).lower()
     for pattern, bound in _BOUND_WORDS:
         if re.fullmatch(pattern, t):
             return bound
@@ -112,8 +115,9 @@ def _bound_of(text: str | None) -> Bound | None:
 def _unit_of(text: str | None) -> str:
     if not text:
         return ""
+    text = " ".join(text.split())
     for pattern, unit in _UNIT_PATTERNS:
-        if re.fullmatch(pattern, text.strip(), re.I):
+        if re.fullmatch(pattern, text, re.I):
             return unit
     return ""
 

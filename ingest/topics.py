@@ -25,7 +25,7 @@ TOPICS: tuple[Topic, ...] = (
        r"narko\w*\s*(relatere\w*\s+)?døds|narkodød|overdos|drug[- ]related death|drug deaths?|"
        r"overdose|deaths? from drugs|narkodødsfald|narkorelatere"),
     _t("drug_treatment", "stofmisbrugsbehandling", "drug abuse treatment",
-       r"stofmisbrug|stoffri|stofbrug|narkotikamisbrug|misbrugsbehandling|drug (abuse|addiction|"
+       r"stofmisbrug|stoffri|stofbrug|stofbehandling|narkotikamisbrug|misbrugsbehandling|drug (abuse|addiction|"
        r"use|treatment|misuse)|substance abuse|drug rehab|addiction treatment"),
     _t("alcohol_treatment", "alkoholbehandling", "alcohol treatment",
        r"alkohol|alcohol|drink"),
@@ -50,7 +50,8 @@ TOPICS: tuple[Topic, ...] = (
        r"complete (an )?education|vocational|education\b[^.?]{0,40}\b(young|youth|25)|"
        r"(young|youth)[^.?]{0,40}\beducation"),
     _t("school_performance", "faglige niveau i folkeskolen", "school performance",
-       r"faglige? niveau|læsning|matematik|folkeskole|karakter|nationale test|school|reading|"
+       r"faglige? niveau|læsning|læser|matematik|folkeskole|karakter|nationale test|afgangsprøve|"
+       r"klasse|school|reading|"
        r"math|academic|grades"),
     _t("disability_employment", "handicap, uddannelse og beskæftigelse",
        "disability, education and employment",
@@ -62,20 +63,21 @@ TOPICS: tuple[Topic, ...] = (
     _t("prostitution", "prostitution", "prostitution", r"prostitu|sex work"),
     _t("climate", "klima og CO2-udledning", "climate and CO2 emissions",
        r"co2|co₂|klima|drivhusgas|udledning|climate|emission|greenhouse|carbon"),
+    _t("sick_leave", "sygefravær", "sick leave", r"sygefravær|sick leave|absence"),
     _t("elderly", "ældre", "elderly care",
        r"ældre|plejehjem|hjemmehjælp|hjemmepleje|elderly|older people|nursing home"),
-    _t("sick_leave", "sygefravær", "sick leave", r"sygefravær|sick leave|absence"),
     _t("daycare", "dagtilbud", "daycare",
        r"dagtilbud|daginstitution|vuggestue|børnehave|dagpleje|daycare|kindergarten|nursery"),
+    _t("integration", "integration", "integration",
+       r"integration|flygtning|indvandrer|nyankomne|refugee|immigrant"),
     _t("employment", "beskæftigelse", "employment",
        r"beskæftigelse|ledig|i job|arbejdsmarked|selvforsørg|kontanthjælp|employment|unemploy|"
        r"jobs?\b|labour market|labor market|work"),
     _t("health", "sundhed", "health",
-       r"sundhed|rygning|rygere|overvægt|middellevetid|health|smok|obesity|life expectancy"),
+       r"sundhed|\bryg\w*|overvægt|middellevetid|motion|fysisk aktiv|indlæggelse|sygehus|hospital|"
+       r"health|smok|obesity|life expectancy|exercise"),
     _t("housing", "boliger", "housing", r"bolig|housing|dwelling"),
-    _t("integration", "integration", "integration",
-       r"integration|flygtning|indvandrer|refugee|immigrant"),
-    _t("poverty", "fattigdom", "poverty", r"fattig|poverty|poor"),
+    _t("poverty", "fattigdom", "poverty", r"fattig|lav indkomst|lavindkomst|poverty|poor|low income"),
     _t("socially_vulnerable", "socialt udsatte", "socially vulnerable people",
        r"socialt udsat|udsatte|vulnerable|marginali"),
 )

