@@ -157,9 +157,12 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
     if t == "where":
         return 1.0 if _PLACE.search(text) else 0.0
     if t == "decision":
-        if re.search(r"beslutning|indstilling", section, re.I) or _DECISION.search(text):
-            return 1.0
-        return 0.0
+        asks_recommendation = re.search(r"indstill|recommend|propos", q.text, re.I)
+        if re.search(r"beslutning", section, re.I):
+            return 0.8 if asks_recommendation else 1.0
+        if re.search(r"indstilling", section, re.I) or re.search(r"\bindstille\w*", text, re.I):
+            return 1.0 if asks_recommendation else 0.8
+        return 0.9 if _DECISION.search(text) else 0.0
     return 0.5
 
 

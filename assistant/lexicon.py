@@ -134,6 +134,8 @@ DANISH_SYNONYMS: dict[str, str] = {
     "psykisk syge": "psykisk sygdom", "sindslidende": "psykisk", "voldsramte": "vold",
     "krisecentre": "kvindekrisecentre", "dødsfald": "dødsfald døde", "døde": "dødsfald",
     "dør": "dødsfald", "stykker": "sammen sammenbrud", "brud": "sammenbrud",
+    "besluttede": "beslutning", "besluttet": "beslutning", "beslutte": "beslutning",
+    "vedtog": "beslutning vedtaget", "indstillede": "indstilling indstiller",
     "samarbejdspartnere": "sammen samarbejde partnere", "partnere": "sammen samarbejde",
     "samarbejder": "sammen samarbejde", "møde": "mødedato mødet", "mødtes": "mødedato mødet",
 }

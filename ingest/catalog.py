@@ -229,7 +229,12 @@ class Catalog:
         return [goal_from_json(r[0]) for r in rows]
 
     def set_superseded(self, links: dict[str, str | None]) -> None:
-        """Write goal_id -> superseded_by for every goal given (None clears it)."""
+        """Write goal_id -> superseded_by for every goal given (None clears it), and the
+        reverse `supersedes` lists."""
+        reverse: dict[str, list[str]] = {}
+        for gid, by in links.items():
+            if by:
+                reverse.setdefault(by, []).append(gid)
         with self.transaction() as c:
             for gid, by in links.items():
                 row = c.execute("SELECT record FROM goals WHERE goal_id=?", (gid,)).fetchone()
@@ -237,6 +242,7 @@ class Catalog:
                     continue
                 rec = json.loads(row[0])
                 rec["superseded_by"] = by
+                rec["supersedes"] = sorted(reverse.get(gid, []))
                 c.execute("UPDATE goals SET superseded_by=?, record=? WHERE goal_id=?",
                           (by, json.dumps(rec, ensure_ascii=False), gid))
 

@@ -21,6 +21,9 @@ class ProjectEmbeddings(Embeddings):
     dim: int = 0
     _cache: OrderedDict[str, list[float]]
 
+    def clear_cache(self) -> None:
+        self.__dict__.setdefault("_cache", OrderedDict()).clear()
+
     def _cached_query(self, text: str, compute) -> list[float]:
         cache = self.__dict__.setdefault("_cache", OrderedDict())
         hit = cache.get(text)

@@ -315,7 +315,12 @@ def link_supersessions(catalog) -> None:
                      and (h.programme or h.doc_id) != (g.programme or g.doc_id)]
             if later:
                 links[g.goal_id] = later[0].goal_id
-    if any(links[g.goal_id] != g.superseded_by for g in goals):
+    reverse: dict[str, list[str]] = {}
+    for gid, by in links.items():
+        if by:
+            reverse.setdefault(by, []).append(gid)
+    if any(links[g.goal_id] != g.superseded_by or sorted(reverse.get(g.goal_id, [])) != list(g.supersedes)
+           for g in goals):
         catalog.set_superseded(links)
 
 

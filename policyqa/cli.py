@@ -261,12 +261,10 @@ def main() -> None:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as e:  # click usage errors and the unexpected: one line, no traceback
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
+        if hasattr(e, "show") and isinstance(getattr(e, "exit_code", None), int):
+            e.show()  # a usage error from the option parser (exit code 2)
             sys.exit(e.exit_code)
-        if isinstance(e, click.exceptions.Exit):
+        if type(e).__name__ == "Exit" and isinstance(getattr(e, "exit_code", None), int):
             sys.exit(e.exit_code)
         if _DEBUG["on"] or "--debug" in sys.argv:
             raise

@@ -139,6 +139,6 @@ def test_corpus_goals(corpus_store):
     assert all(g.announced == "2016-05-16" for g in goals2016)
     new_home = next(g for g in goals2016 if g.topic == "homelessness")
     assert home.superseded_by == new_home.goal_id
-    assert new_home.superseded_by is None
+    assert new_home.superseded_by is None and home.goal_id in new_home.supersedes
     assert not [g for g in goals if g.source in ("000_e142433872feedea.txt", "003_cfbee8ddd34a561c.txt",
                                                   "004_db4380b8391258ea.txt")]

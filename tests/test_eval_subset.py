@@ -1,0 +1,38 @@
+"""A fast regression guard: the dev split of the question set through the full system.
+
+Thresholds sit a little under the scores measured when they were set (see the README's
+evaluation table); a drop below them fails CI.
+"""
+
+import pytest
+
+from evals.runner import aggregate, load_questions, run
+
+pytestmark = pytest.mark.integration
+
+FLOORS = {"fact_accuracy": 0.80, "recall@5": 0.93, "mrr": 0.88, "citation_precision": 0.75,
+          "abstention_recall": 0.60}
+CEILINGS = {"unsupported_number_rate": 0.0}
+
+
+def test_dev_split_regression_guard(corpus_store, corpus_dir):
+    items = load_questions(split="dev")
+    assert len(items) >= 50
+    results = run(corpus_store, items, ["hybrid+goals"], [str(corpus_dir)], progress=False)
+    s = results["hybrid+goals"]["summary"]
+    print("\ndev split:", {k: s[k] for k in list(FLOORS) + list(CEILINGS)})
+    for k, floor in FLOORS.items():
+        assert s[k] is not None and s[k] >= floor, (k, s[k])
+    for k, ceiling in CEILINGS.items():
+        assert s[k] <= ceiling, (k, s[k])
+
+
+def test_aggregate_counts_abstention_right_for_unanswerable():
+    rows = [
+        {"answerable": True, "abstained": False, "correct": True, "language": "en", "category": "x",
+         "latency_ms": 1.0, "answer_chars": 10, "unsupported_numbers": []},
+        {"answerable": False, "abstained": True, "correct": True, "language": "en", "category": "x",
+         "latency_ms": 3.0, "answer_chars": 10, "unsupported_numbers": []},
+    ]
+    s = aggregate(rows)
+    assert s["fact_accuracy"] == 1.0 and s["abstention_recall"] == 1.0 and s["abstention_precision"] == 1.0
