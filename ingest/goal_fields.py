@@ -24,7 +24,8 @@ _ACTIVE = re.compile(r"^(reducere|nedbringe|øge|halvere|forbedre|styrke|mindske
 _QUANT_LEAD = re.compile(
     r"^(?:(?:mindst|højst|minimum|maksimalt|mere end|mindre end|færre end|flere end|under|over|"
     r"op til|ca\.|cirka)\s+)?(?:\d[\d.,]*|halvdelen|en tredjedel|en fjerdedel|to tredjedele|tre "
-    r"fjerdedele|[a-zæøå]+)\s*(?P<pct>procent|pct\.?|%)?\s*(?:af\s+)?", re.I)
+    r"fjerdedele|hver \w+|\w+ ud af \w+|[a-zæøå]+)\s*(?P<pct>procent|pct\.?|%)?\s*"
+    r"(?:(?:flere|færre)\s+)?(?:af\s+)?", re.I)
 _STRIP = re.compile(
     r"\b(?:skal|må|bør|kunne|være|blive|fortsat|nu|mindst|højst|maksimalt|minimum)\b"
     r"|\b(?:med|til|fra|på)\s+(?:mindst\s+|højst\s+|maksimalt\s+|under\s+|over\s+)?\d[\d.,]*\s*"
@@ -49,18 +50,36 @@ def _clean(s: str) -> str:
     return s
 
 
+# "..., at <the goal>": the goal is the clause after a governing verb.
+_AT_CLAUSE = re.compile(r"\b(?:enige om|besluttet|aftalt|ønsker(?: vi)?|indebærer|bidrage til|sikre|"
+                        r"fastslås det|fastslår|anbefaler|lægger op til|"
+                        r"forpligter\w* sig til|sætter som mål|arbejde for|mål(?:et|sætningen)? er|"
+                        r"ambitionen er|vedtaget)\s*,?\s+at\s+", re.I)
+_OPENER = re.compile(r"^(?:for at|som led i|som en del af|med|inden|i|efter|fra|frem mod|senest|"
+                     r"allerede|derfor|samtidig|over|på)\b", re.I)
+
+
 def split_goal(text: str) -> tuple[str, str, bool]:
     """(subject, predicate, quantity-led) of a goal sentence, lead-in clauses removed."""
     s = text.strip().rstrip(".").lstrip("• ")
+    s = re.sub(r"\s*\([^)]*\)", "", s)  # parentheses hold asides ("(ca. 20 pct. i dag)")
+    s = re.sub(r"\s+[–-]\s+[^–-]+\s+[–-]\s+", " ", s)  # dashed asides
+    at = _AT_CLAUSE.search(s)
+    if at:
+        s = s[at.end():]
     for _ in range(3):
         m = _LEAD.match(s)
         if not m:
             break
         s = s[m.end():]
+    s = re.sub(r"^der\s+(?:i\s+(?:19|20)\d\d\s+)?(skal|må|bør)\s+(?:være|opføres|etableres)\s+", "", s, flags=re.I)
     m = _ACTIVE.match(s)
     if m:  # "reducere antallet af unge, der ..., med 30 procent"
         return _clean(m.group(2)), "", False
     modal = _MODAL.search(s)
+    if modal and modal.start() > 0 and _OPENER.match(s):
+        s = s[modal.start():]  # "For at bryde X skal tre ud af fire kvinder ..." (inverted order)
+        modal = _MODAL.search(s)
     if modal and modal.start() == 0:  # V2 order: "skal mindst 60 procent af X være stoffri"
         rest = s[modal.end():]
         inf = _INFINITIVE.search(rest)
@@ -98,30 +117,34 @@ def indicator_of(text: str, intention: bool = False) -> str | None:
     return subject
 
 
+_PERSON_NOUN = (r"[\wæøå-]*(?:personer|mennesker|borger(?:e|ne)?|børn(?:ene)?|unge|elever(?:ne)?|ældre|"
+                r"kvinder|mænd|familier|ledige|hjemløse|medarbejdere|ansatte|patient(?:er|erne)|beboere|"
+                r"flygtninge|udsatte|pædagoger|assistenter|forældre(?:ne)?|bruger(?:e|ne)|sygemeldte|"
+                r"modtagere|anbragte|pensionister|deltagere|studerende|lærere|sygeplejersker|"
+                r"kontanthjælpsmodtagere|seniorer|indbyggere|brugerne|personale|akademikere|rygere|"
+                r"misbrugere|\d+(?:-\d+)?-årige)")
+_MODIFIER = r"(?:(?:de|alle|flere|færre|[\wæøå]+(?:e|ige|ske|ede|te)|\d+(?:-\d+)?-årige|\d+)\s+){0,3}"
+_GROUP = re.compile(
+    rf"\b({_MODIFIER}{_PERSON_NOUN}(?:\s+og\s+{_PERSON_NOUN})?"
+    rf"(?:\s+(?:med|i|på|under|over|uden)(?:\s+(?!(?:19|20)\d\d\b|skal\b|må\b|bør\b|er\b|har\b|der\b|som\b)"
+    rf"(?![\wæøå]+es\b)[\wæøå-]+){{1,3}})?)\b",
+    re.I,
+)
+_NOT_MODIFIER = re.compile(r"^(af|at|der|som|skal|må|til|for|med|og|i|på|have|være|blive|flere|færre)\s+", re.I)
+
+
 def target_group_of(text: str, intention: bool = False) -> str | None:
-    """Whom the goal is about, where the sentence names a group."""
+    """Whom the goal is about: the first group of people named in the goal clause."""
     if intention:
-        m = re.search(r"\b(?:over for|for|blandt)\s+((?:" + _COUNT_WORDS + r")\b[^,.]*)", text, re.I)
-        return _clean(m.group(1)) if m else None
-    subject, predicate, quant_led = split_goal(text)
-    fragment = r"(?:\s+(?:i|på|til|uden|fra)\s+\w+.*)?" if not predicate else ""
-    patterns = (
-        r"\bblandt\s+([^,]+)",
-        r"\b(?:over for|for)\s+((?:" + _COUNT_WORDS + r")\b[^,]*)",
-        r"\b(?:antallet|andelen|procent|pct\.?|halvdelen|del)\s+af\s+(?:de\s+)?([^,]+)",
-        r"^(?:flere|færre)\s+([^,]+?)" + fragment + "$",
-        r"^(.+?)s\s+(?:faglige|gennemsnitlige|samlede)\b",
-    )
-    for p in patterns:
-        m = re.search(p, subject, re.I)
-        if m:
-            group = _clean(re.split(r",?\s+(?:der|som)\s+", m.group(1))[0])
-            if group and len(group.split()) <= 10 and _PERSONS.search(group):
-                return group
-    if quant_led:
-        q = _QUANT_LEAD.match(subject)
-        rest = subject[q.end():] if q else subject
-        m = re.match(r"^((?:[\wæøå-]+\s+){0,2}(?:" + _COUNT_WORDS + r"|[\wæøå]+ere)\b(?:\s+med\s+\w+)?)", rest, re.I)
-        if m:
-            return _clean(m.group(1))
-    return None
+        m = re.search(r"\bmål\w*\s+(?:for|om),?\s+(.+?)[.]?$", text, re.I)
+        text = m.group(1) if m else text
+    else:
+        subject, predicate, _ = split_goal(text)
+        text = f"{subject} {predicate}"
+    m = _GROUP.search(text)
+    if not m:
+        return None
+    group = m.group(1)
+    while _NOT_MODIFIER.match(group):
+        group = _NOT_MODIFIER.sub("", group, count=1)
+    return _clean(group) or None

@@ -15,39 +15,45 @@ from ingest.topics import area_of, classify
 
 # Verbs first: "reduceres med 30 procent ... mere end ét ophold" is a decrease.
 _VERBS = {
-    "decrease": r"reducer\w*|nedbring\w*|mindske\w*|halver\w*|falde\w*|sænke\w*|begrænse\w*|"
-                r"nedsætte\w*|bekæmpe\w*|knække\w*",
-    "increase": r"øge\w*|øges|forøge\w*|stige\w*|fordoble\w*|udvide\w*|vokse\w*",
+    "decrease": r"reducer\w*|nedbring\w*|nedbragt|mindske\w*|halver\w*|falde\w*|sænke\w*|begrænse\w*|"
+                r"nedsætte\w*|bekæmpe\w*|knække\w*|komme ned|bringes ned|ikke overstige|ikke overskride",
+    "increase": r"øge\w*|øges|øget|forøge\w*|stige\w*|fordoble\w*|udvide\w*|vokse\w*|opføres|etablere\w*",
     "improve": r"forbedre\w*|styrke\w*|højne\w*|løfte\w*",
-    "maintain": r"fastholde\w*|bevare\w*|opretholde\w*|holdes",
+    "maintain": r"fastholde\w*|bevare\w*|opretholde\w*|holdes|overholdes",
 }
 _COMPARATIVES = {
-    "improve": r"større effekt|bedre|højere kvalitet",
-    "decrease": r"færre|lavere|mindre|reduktion|fald|nedgang",
+    "improve": r"større effekt|bedre|højere kvalitet|i højere grad",
+    "decrease": r"færre|lavere|mindre|kortere|reduktion|fald|nedgang",
     "increase": r"flere|højere|større|mere|stigning",
 }
 _VERB_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v})\\b)" for k, v in _VERBS.items()), re.I)
 _COMP_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v})\\b)" for k, v in _COMPARATIVES.items()), re.I)
-_MODAL = re.compile(r"\b(skal|må|målet er|målsætningen er|sigter mod|"
-                    r"ambitionen er|vil (reducere|øge|halvere|nedbringe|sikre at|sænke)|"
-                    r"forventes at|bør)\b", re.I)
+_MODAL = re.compile(r"\b(skal|må|bør|målet (?:er|i)|målsætningen er|sigter mod|ambitionen er|"
+                    r"vil\b[^.]{0,60}?\b(?:reducere|øge|halvere|nedbringe|sikre|sænke|løfte|forbedre|"
+                    r"styrke|mindske|fordoble|hæve|nå)|ønsker\w*,? (?:vi,? )?at|forpligter\w*(?:\s+\w+){0,2}\s+sig til|"
+                    r"(?:er|blevet) enige om|(?:har )?aftalt,? at|besluttet,? at|sætter som mål|"
+                    r"indebærer,? at|forventes at)", re.I)
 _INTENTION = re.compile(
     r"\b(vil|skal|ønsker at|agter at|forventer at)\b[^.]{0,60}?\b"
     r"(opstille[s]?|fastsætte[s]?|udarbejde[s]?|sætte[s]?|formulere[s]?|udvikle[s]?|tage stilling til)"
-    r"\s+(?:[\wæøå-]+\s+){0,2}?([\wæøå-]*mål|målsætninger)\b",
+    r"\s+(?:[\wæøå-]+\s+){0,4}?([\wæøå-]*mål(?:tal)?|[\wæøå-]*målsætninger)\b",
     re.I,
 )
 _GOAL_WORDS = re.compile(r"\b[\wæøå-]*mål(et|ene|sætning\w*|tal)?\b|\bsociale \d{4}-?mål\b|\btarget|"
-                         r"\b[\wæøå-]*(politik|strategi|plan)\w*\b[^.]{0,40}\b(frem mod|\d{4}\s*[-–]\s*\d{4})",
+                         r"\b[\wæøå-]*(politik|strategi|plan|aftale)\w*\b[^.]{0,40}\b(frem mod|\d{4}\s*[-–]\s*\d{4})",
                          re.I)
 _STATUS = re.compile(r"\b(er nået|nået|opfyldt|indfriet|er (steget|faldet)|har vi|blev|var)\b", re.I)
-_ACHIEVED = re.compile(r"\b(er|blev|var|allerede)\s+(\w+\s+)?(nået|opfyldt|indfriet)\b", re.I)
-_CONDITIONAL = re.compile(r"^(hvis|såfremt|når|selvom|hvorvidt)\b", re.I)
-_META_SUBJECT = re.compile(r"^(målene|målet|målsætningerne|de sociale mål|vi|det|de|der|"
-                           r"regeringen|ministeren|midlerne)\b", re.I)
+_ACHIEVED = re.compile(r"\b(er|blev|var|allerede)\s+(\S+\s+){0,4}?(nået|opfyldt|indfriet)\b", re.I)
+_CONDITIONAL = re.compile(r"^(hvis|såfremt|når|selvom|hvorvidt|det forventes|prognosen)\b", re.I)
+# Sentences about the goals themselves ("Målene skal inspirere ...") are not goals; an actor as
+# subject ("Regeringen vil ...") is one only when it commits to an outcome (", at ...").
+_GOAL_META = re.compile(r"^(målene|målet(?!,? (?:er|i [\wæøå-]+ er),? at)|målsætningerne|de sociale mål|"
+                        r"midlerne)\b", re.I)
+_META_SUBJECT = re.compile(r"^(vi|det|de|der|regeringen|ministeren)\b", re.I)
 _DEADLINE = re.compile(
-    r"\b(?:frem mod|frem til|inden(?: udgangen af)?|senest(?: i)?|i løbet af|til|by|in|"
-    r"ved udgangen af|i)\s+((?:19|20)\d\d)\b", re.I)
+    r"\b(?:frem mod|frem til|inden(?: udgangen af)?|senest(?: ved udgangen af| i)?|i løbet af|til|by|in|"
+    r"ved udgangen af|i)\s+((?:19|20)\d\d)\b"
+    r"|\b(?:19|20)\d\d\s*[-–]\s*((?:19|20)\d\d)\b", re.I)
 @dataclass
 class _Context:
     kind: str | None = None  # "goals", "intention" or None
@@ -63,6 +69,7 @@ def _goal_id(doc_id: str, start: int) -> str:
 def _direction(text: str) -> str | None:
     """The first direction verb after the modal ('skal ... reduceres'), else anywhere, else a
     comparative ('færre', 'flere')."""
+    text = re.sub(r"^(for at|med henblik på at)\s+[^,]*?(,|\s+(?=skal|må|er|vil)\b)", "", text, flags=re.I)
     modal = re.search(r"\b(skal|må|bør|vil)\b", text, re.I)
     if modal:
         m = _VERB_RE.search(text, modal.end())
@@ -75,7 +82,18 @@ def _direction(text: str) -> str | None:
 
 
 def _deadline(text: str) -> int | None:
-    years = [int(m.group(1)) for m in _DEADLINE.finditer(text)]
+    """The latest target year: 'frem mod 2025', 'inden udgangen af 2026', 'i perioden 2025-2029'.
+    A baseline year ('fra 52 pct. i 2023', 'end i 2022', 'ift. 2023') is not a deadline."""
+    years = []
+    for m in _DEADLINE.finditer(text):
+        y = m.group(1) or m.group(2)
+        before = text[max(0, m.start() - 30): m.start()].lower()
+        if re.search(r"\b(fra|end|ift\.|i forhold til|sammenlignet med|siden)\s*(\S+\s+){0,3}$", before) \
+                and not m.group(2):
+            continue
+        if re.search(r"budgetaftale\w*\s+(for\s+)?$", before):
+            continue  # "budgetaftalen for 2025" names the agreement
+        years.append(int(y))
     return max(years) if years else None
 
 
@@ -85,6 +103,12 @@ def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | No
     change = target = baseline = None
     mentions = find_quantities(text)
     with_unit = [m for m in mentions if m.quantity.unit]
+    # bare numbers in "fra ca. 140 til 250" or "2.300 flere personer" are quantities too
+    with_unit += [m for m in mentions if not m.quantity.unit and m.raw[-1].isdigit()
+                  and (re.search(r"\b(fra|til|med)\s*(ca\.\s*)?$", text[max(0, m.start - 10):m.start], re.I)
+                       or re.match(r"\s*(flere|færre)\s+\w+", text[m.end:m.end + 20], re.I))
+                  and not re.fullmatch(r"(19|20)\d\d", m.raw.strip())]
+    with_unit.sort(key=lambda m: m.start)
     bare = [m for m in mentions if not m.quantity.unit and m.quantity.bound and m.raw[-1].isdigit()
             and not re.match(r"\s*(år|års|-årige)\b", text[m.end:]) and not m.raw.endswith(" 0")
             and not re.search(r"\b0\d$", m.raw)]
@@ -96,11 +120,14 @@ def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | No
             if b:
                 q = replace(q, bound={"højst": "at_most", "maksimalt": "at_most", "mindst":
                                       "at_least", "under": "below", "over": "above"}[b.group(1)])
-        if re.search(r"\bfra\s*$", before) or re.search(r"\b(i forhold til|sammenlignet med)\b", before[-25:]):
+        after = text[m.end: m.end + 12].lower()
+        if re.search(r"\bfra\s*(ca\.\s*|cirka\s*)?$", before) or re.search(
+                r"\b(i forhold til|sammenlignet med)\b", before[-25:]):
             baseline = baseline or q
         elif re.search(r"\b(med|reduktion på|stigning på|fald på|nedgang på|forøgelse på)\s*"
-                       r"(mindst|højst|op til|ca\.|omkring)?\s*$", before):
-            change = change or q
+                       r"(mindst|højst|op til|ca\.|omkring)?\s*$", before) or re.match(
+                r"\s*(flere|færre)\b", after):
+            change = change or q  # "med 25 procent", "2.300 flere personer"
         else:
             target = target or q
     if "halver" in text.lower() and change is None:
@@ -178,7 +205,11 @@ def _is_goal(text: str, ctx: _Context, block: Block) -> bool:
     in_list = ctx.kind == "goals" and (block.kind == "bullet" or len(block.text.split()) <= 25)
     if in_list:
         return bool(direction or numeric)
-    if _META_SUBJECT.search(text) and not numeric:
+    if _GOAL_META.search(text) and not numeric:
+        return False
+    at = re.search(r",?\s+at\s+", text)
+    clause = text[at.end():] if at and _MODAL.search(text[: at.end() + 1]) else text
+    if _META_SUBJECT.search(clause) and not numeric:
         return False
     if _MODAL.search(text) and (numeric or direction) and (numeric or words <= 25):
         return True
@@ -238,7 +269,7 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
     inline = _INTENTION.search(text)
     if inline and not block.text.endswith(":"):
         rest = text[inline.end():]
-        m = re.match(r"\s+for\s+(.+?)[.]?$", rest)
+        m = re.match(r",?\s+for,?\s+(.+?)[.]?$", rest)
         if m:
             intention = True
     if not intention and (lead_in or not _is_goal(text, ctx, block)):

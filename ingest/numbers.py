@@ -20,6 +20,11 @@ _FRACTIONS = {
     "halvdelen": 50.0, "halvdel": 50.0, "en tredjedel": 100 / 3, "tredjedel": 100 / 3,
     "en fjerdedel": 25.0, "fjerdedel": 25.0, "en kvart": 25.0, "to tredjedele": 200 / 3,
     "tre fjerdedele": 75.0, "en femtedel": 20.0, "femtedel": 20.0, "en tiendedel": 10.0,
+    "hver anden": 50.0, "hver tredje": 100 / 3, "hver fjerde": 25.0, "hver femte": 20.0,
+    "hver sjette": 100 / 6, "hver tiende": 10.0, "hver tyvende": 5.0,
+    "tre ud af fire": 75.0, "to ud af tre": 200 / 3, "fire ud af fem": 80.0, "ni ud af ti": 90.0,
+    "otte ud af ti": 80.0, "syv ud af ti": 70.0, "seks ud af ti": 60.0, "en ud af fire": 25.0,
+    "en ud af fem": 20.0, "en ud af ti": 10.0,
 }
 
 
@@ -63,7 +68,7 @@ NUMBER_RE = rf"(?:\d{{1,3}}(?:\.\d{{3}})+|\d+(?:,\d+)?|{_COMPOUND}|(?:{_NUMWORD}
 _BOUND_WORDS: list[tuple[str, Bound]] = [
     (r"mindst|minimum|min\.|som minimum|at least|no less than", "at_least"),
     (r"højst|maksimalt|maks\.|max\.?|som maksimum|ikke (?:over|mere end)|op til|at most|"
-     r"no more than|up to", "at_most"),
+     r"no more than|up to|ikke overstige|ikke overskride", "at_most"),
     (r"under|mindre end|færre end|lavere end|below|less than|fewer than", "below"),
     (r"over|mere end|flere end|højere end|above|more than", "above"),
     (r"præcis|nøjagtig|exactly", "exactly"),
@@ -74,7 +79,7 @@ _UNIT_PATTERNS: list[tuple[str, str]] = [
     (r"(?:mio\.|millioner|million)\s*(?:kr\.?|kroner)", "million kr."),
     (r"(?:mia\.|milliarder|billion)\s*(?:kr\.?|kroner)", "billion kr."),
     (r"kr\.?|kroner|DKK", "kr."),
-    (r"personer|borgere|mennesker|persons|people", "persons"),
+    (r"(?:fuldtids)?personer|borgere|mennesker|persons|people", "persons"),
     (r"børn|unge|elever|kvinder|mænd|familier|hjemløse|ældre|ledige", "persons"),
     (r"dødsfald|deaths", "deaths"),
     (r"pladser|boliger|places|homes", "places"),
@@ -93,9 +98,10 @@ class Mention:
 # verbose regexes ignore spaces: multi-word bounds and units need explicit \s
 _BOUND_ALT = "|".join(b.replace(" ", r"\s+") for b, _ in _BOUND_WORDS)
 _UNIT_ALT = "|".join(u.replace(" ", r"\s") for u, _ in _UNIT_PATTERNS)
+_FRAC_ALT = "|".join(f.replace(" ", r"\s+") for f in sorted(_FRACTIONS, key=len, reverse=True))
 _MENTION = re.compile(
     rf"""(?P<bound>(?:{_BOUND_ALT})\s+)?
-        (?:(?P<frac>{'|'.join(sorted(_FRACTIONS, key=len, reverse=True))})
+        (?:(?P<frac>{_FRAC_ALT})
          |(?P<num>{NUMBER_RE})(?:\s*(?P<unit>{_UNIT_ALT}))?)
         (?![\w-])""",
     re.I | re.X,
@@ -134,7 +140,7 @@ def find_quantities(text: str, *, words_need_unit: bool = True, dates: bool = Fa
     for m in _MENTION.finditer(text):
         bound = _bound_of(m.group("bound"))
         if m.group("frac"):
-            q = Quantity(_FRACTIONS[m.group("frac").lower()], "%", bound)
+            q = Quantity(_FRACTIONS[" ".join(m.group("frac").lower().split())], "%", bound)
             out.append(Mention(q, m.start(), m.end(), m.group(0)))
             continue
         num = m.group("num")
@@ -149,8 +155,10 @@ def find_quantities(text: str, *, words_need_unit: bool = True, dates: bool = Fa
         if re.match(r"-?år(ige?|s)?\b", after) or text[m.start("num") - 1: m.start("num")] == "-":
             continue  # ages like "15-17-årige", "25-årige"
         is_word = not num[0].isdigit()
-        if is_word and (words_need_unit and not unit) :
+        if is_word and (words_need_unit and not unit):
             continue
+        if is_word and num.lower() in ("en", "et", "én", "ét"):
+            continue  # the article, not the number one
         if not unit and re.fullmatch(r"(19|20)\d\d", num):
             continue  # a year
         start = m.start() if bound else m.start("num")

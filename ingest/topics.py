@@ -21,6 +21,7 @@ def _t(key: str, da: str, en: str, words: str) -> Topic:
 # Order matters: the first match wins, so specific topics come before broad ones
 # ("narkorelaterede dødsfald" before "stofmisbrug", "herberg" before "hjemløse").
 TOPICS: tuple[Topic, ...] = (
+    _t("sick_leave", "sygefravær", "sick leave", r"sygefravær|sygemeld|sick leave|sickness absence"),
     _t("drug_deaths", "narkorelaterede dødsfald", "drug-related deaths",
        r"narko\w*\s*(relatere\w*\s+)?døds|narkodød|overdos|drug[- ]related death|drug deaths?|"
        r"overdose|deaths? from drugs|narkodødsfald|narkorelatere"),
@@ -38,7 +39,8 @@ TOPICS: tuple[Topic, ...] = (
     _t("womens_shelters", "kvindekrisecentre", "women's shelters",
        r"kvindekrisecent|krisecent|women'?s (crisis )?(shelter|refuge)|crisis cent"),
     _t("violence_close_relationships", "vold i nære relationer", "violence in close relationships",
-       r"vold i nære|partnervold|voldsudsat|udsat for vold|domestic violence|intimate partner|"
+       r"vold i nære|vold i hjemmet|voldsramt|partnervold|voldsudsat|udsat for vold|voldsspiral|"
+       r"domestic violence|intimate partner|"
        r"partner violence|violence in close"),
     _t("youth_crime", "ungdomskriminalitet", "youth crime",
        r"kriminalitet|strafferetlig|dømt|domfæld|crime|criminal|offend|convict"),
@@ -47,11 +49,12 @@ TOPICS: tuple[Topic, ...] = (
        r"out-of-home care|in care\b"),
     _t("education_vulnerable_youth", "uddannelse for udsatte unge", "education of vulnerable youth",
        r"ungdomsuddannelse|erhvervsuddannelse|gymnasi|youth education|upper secondary|"
-       r"complete (an )?education|vocational|education\b[^.?]{0,40}\b(young|youth|25)|"
+       r"complete (an )?education|vocational|erhvervskompetencegivende|"
+       r"education\b[^.?]{0,40}\b(young|youth|25)|"
        r"(young|youth)[^.?]{0,40}\beducation"),
     _t("school_performance", "faglige niveau i folkeskolen", "school performance",
        r"faglige? niveau|læsning|læser|matematik|folkeskole|karakter|nationale test|afgangsprøve|"
-       r"klasse|school|reading|"
+       r"klasse|fravær|skoledag|elever|school|reading|"
        r"math|academic|grades"),
     _t("disability_employment", "handicap, uddannelse og beskæftigelse",
        "disability, education and employment",
@@ -63,18 +66,18 @@ TOPICS: tuple[Topic, ...] = (
     _t("prostitution", "prostitution", "prostitution", r"prostitu|sex work"),
     _t("climate", "klima og CO2-udledning", "climate and CO2 emissions",
        r"co2|co₂|klima|drivhusgas|udledning|climate|emission|greenhouse|carbon"),
-    _t("sick_leave", "sygefravær", "sick leave", r"sygefravær|sick leave|absence"),
     _t("elderly", "ældre", "elderly care",
-       r"ældre|plejehjem|hjemmehjælp|hjemmepleje|elderly|older people|nursing home"),
+       r"ældre|plejehjem|plejebolig|plejecent|hjemmehjælp|hjemmepleje|elderly|older people|nursing home"),
     _t("daycare", "dagtilbud", "daycare",
        r"dagtilbud|daginstitution|vuggestue|børnehave|dagpleje|daycare|kindergarten|nursery"),
     _t("integration", "integration", "integration",
-       r"integration|flygtning|indvandrer|nyankomne|refugee|immigrant"),
+       r"integration|flygtning|indvandrer|nyankomne|tosprogede|ikke-vestlig|refugee|immigrant"),
     _t("employment", "beskæftigelse", "employment",
        r"beskæftigelse|ledig|i job|arbejdsmarked|selvforsørg|kontanthjælp|employment|unemploy|"
        r"jobs?\b|labour market|labor market|work"),
     _t("health", "sundhed", "health",
-       r"sundhed|\bryg\w*|overvægt|middellevetid|motion|fysisk aktiv|indlæggelse|sygehus|hospital|"
+       r"sundhed|\bryg\w*|nikotin|overvægt|middellevetid|motion|fysisk aktiv|indlæggelse|sygehus|"
+       r"hospital|sygeplejersk|"
        r"health|smok|obesity|life expectancy|exercise"),
     _t("housing", "boliger", "housing", r"bolig|housing|dwelling"),
     _t("poverty", "fattigdom", "poverty", r"fattig|lav indkomst|lavindkomst|poverty|poor|low income"),
