@@ -1,0 +1,89 @@
+"""Goal questions about many topics, in Danish and English, answered from the goal records."""
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+MINUTES = "002_c24bb77234d1363e.txt"
+GOALS_2016 = "001_405a48008b46e200.txt"
+
+
+def _num(text: str) -> str:
+    return text.replace(".", "").replace(",", "")
+
+
+@pytest.mark.parametrize("question,numbers,source", [
+    ("What is the homelessness target?", ["25", "4000", "2020"], MINUTES),
+    ("Hvad er målet for hjemløshed?", ["25", "4000", "2020"], MINUTES),
+    ("What is the target for drug-related deaths?", ["200", "30"], MINUTES),
+    ("Hvad er målet for narkorelaterede dødsfald?", ["200", "30"], MINUTES),
+    ("What is the goal for placements in care that break down?", ["30", "4"], MINUTES),
+    ("Hvad er målet for anbringelser?", ["30", "4"], MINUTES),
+    ("What is the target for youth crime?", ["25", "9"], MINUTES),
+    ("Hvad er målsætningen for ungdomskriminalitet?", ["25", "ni"], MINUTES),
+    ("What is the target for women's shelters?", ["30", "25"], MINUTES),
+    ("Hvad er målet for kvindekrisecentre?", ["30", "25"], MINUTES),
+    ("What is the target for drug abuse treatment?", ["50"], MINUTES),
+    ("Hvad er målet for stofmisbrugsbehandling?", ["50"], MINUTES),
+    ("What is the target for people returning to homeless shelters?", ["20"], MINUTES),
+    ("Hvad er målet for borgere, der vender tilbage til herberg?", ["20"], MINUTES),
+    ("What is the education target for vulnerable young people?", ["50"], MINUTES),
+    ("Hvad er målet for udsatte unges ungdomsuddannelse?", ["50"], MINUTES),
+])
+def test_numeric_goal_questions(assistant, question, numbers, source):
+    a = assistant.ask(question)
+    assert not a.abstained, a.answer
+    assert a.goals, "answered from the goal records"
+    for n in numbers:
+        assert n in _num(a.answer), (n, a.answer)
+    assert source in {c.source for c in a.citations}
+
+
+@pytest.mark.parametrize("question,lang,source", [
+    ("What is the goal for volunteering?", "en", GOALS_2016),
+    ("Hvad er målet for frivillig indsats?", "da", GOALS_2016),
+    ("What is the goal for alcohol treatment?", "en", GOALS_2016),
+    ("Hvad er målet for alkoholbehandling?", "da", GOALS_2016),
+    ("What is the goal for people with disabilities?", "en", GOALS_2016),
+    ("Hvad er målet for personer med handicap?", "da", GOALS_2016),
+])
+def test_direction_goals(assistant, question, lang, source):
+    a = assistant.ask(question)
+    assert a.language == lang and a.goals and not a.abstained
+    assert source in {c.source for c in a.citations}
+    assert any(g["kind"] == "direction_only" for g in a.goals)
+
+
+def test_supersession_is_stated_newest_first(assistant):
+    a = assistant.ask("What is the homelessness target?")
+    years = [g["announced"][:4] for g in a.goals]
+    assert years == sorted(years, reverse=True) and years[0] == "2016"
+    assert "replaced" in a.answer.lower()
+    da = assistant.ask("Hvad er målet for hjemløse?")
+    assert "Afløst" in da.answer or "Erstatter" in da.answer
+
+
+def test_paraphrase_without_the_danish_word(assistant):
+    a = assistant.ask("How many people sleeping rough did the government aim for at most by 2020?")
+    assert "4000" in _num(a.answer)
+    b = assistant.ask("What is the drug deaths goal?")
+    assert "200" in b.answer
+
+
+def test_goals_for_young_people(assistant):
+    a = assistant.ask("Which goals concern young people?")
+    topics = {g["topic"] for g in a.goals}
+    assert {"youth_crime", "education_vulnerable_youth"} <= topics
+    assert "homelessness" not in topics
+
+
+def test_intentions_are_reported_as_intentions(assistant):
+    a = assistant.ask("Hvad er målet for prostitution?")
+    assert a.goals and a.goals[0]["kind"] == "intention"
+    assert "hensigt" in a.answer
+
+
+def test_goal_citations_are_the_goal_sentences(assistant):
+    a = assistant.ask("What is the target for drug-related deaths?")
+    for c in a.citations:
+        assert c.quote and c.quote in c.text
