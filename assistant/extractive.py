@@ -15,6 +15,8 @@ from ingest.numbers import find_quantities, normalise_number, parse_number
 from ingest.text import detect_language, words
 
 _TYPED = ("target", "amount", "who", "when", "decision", "where")
+_MULTI = re.compile(r"\b(forskel\w*|adskiller|sammenlign\w*|compare\w*|compar\w+|differ\w*|between|mellem|"
+                    r"replaced|afløste|erstattede|both|begge|og senere|and later|change[ds]? from)\b", re.I)
 
 
 def abstain(q: Question, reason_key: str, **kw) -> Answer:
@@ -47,7 +49,7 @@ class ExtractiveAnswerer:
     """Picks the best evidence units; abstains when the evidence does not answer the question."""
 
     name = "extractive"
-    min_coverage = 0.5
+    min_coverage = 0.45
     min_type_fit = 0.6
     second_ratio = 0.9
     max_chars = 650
@@ -86,8 +88,14 @@ class ExtractiveAnswerer:
         follow = self._continuation(best, units, hits)
         if follow is not None:
             chosen.append(follow)
+        if _MULTI.search(q.text) or sum(1 for e in q.entities if re.fullmatch(r"(19|20)\d\d", e)) >= 2:
+            # a comparison across documents: the best unit of a second document too
+            other = next((u for u in units if hits[u.hit].doc_id != hits[best.hit].doc_id
+                          and u.coverage >= self.min_coverage * 0.8 and u.score >= 0.6 * best.score), None)
+            if other is not None:
+                chosen.append(other)
         for u in units[1:]:
-            if len(chosen) >= 2 or sum(len(c.text) for c in chosen) + len(u.text) > self.max_chars:
+            if len(chosen) >= 3 or sum(len(c.text) for c in chosen) + len(u.text) > self.max_chars:
                 break
             if u.score < self.second_ratio * best.score or u.coverage < self.min_coverage:
                 continue
