@@ -153,11 +153,12 @@ class GoalAnswerer:
 
     @staticmethod
     def _line(g: Goal, lang: str, n: int, index: dict[str, Goal]) -> str:
-        who = g.set_by or ("ukendt afsender" if lang == "da" else "unknown issuer")
-        when = g.announced or g.doc_date or "?"
-        prog = f" – {g.programme}" if g.programme else ""
+        when = g.announced or g.doc_date
+        who = ", ".join(x for x in (g.set_by, when) if x)
+        head = " – ".join(x for x in ((when or "")[:4], g.programme or "") if x)
+        head = f"{head} ({who})" if who else head
         quote = " ".join(g.text.lstrip("• ").split())
-        line = f"• {when[:4]}{prog} ({who}, {when}): {goal_summary(g, lang)}. »{quote}« [{n}]"
+        line = f"• {head + ': ' if head else ''}{goal_summary(g, lang)}. »{quote}« [{n}]"
         if g.superseded_by:
             newer = index.get(g.superseded_by)
             year = (newer.announced or newer.doc_date or "")[:4] if newer else ""

@@ -38,6 +38,36 @@ class Settings(BaseSettings):
     url_timeout: float = Field(15.0, gt=0, description="Timeout in seconds when fetching a URL.")
     host: str = Field("127.0.0.1", description="Address the UI binds to.")
     port: int = Field(7860, description="Port the UI listens on.")
+    auth: str | None = Field(
+        None, description="UI login: 'user:password' pairs separated by commas (no login if unset)."
+    )
+    auth_file: Path | None = Field(
+        None, description="UI login from a file with one 'user:password' per line."
+    )
+    max_upload_mb: float = Field(20.0, gt=0, description="Largest file the UI accepts for upload, in MB.")
 
     def store_path(self) -> Path:
         return Path(self.store).expanduser()
+
+    def credentials(self) -> list[tuple[str, str]]:
+        """Login pairs from `auth` and `auth_file`; empty means no login."""
+        from policyqa.errors import UsageError
+
+        lines: list[str] = []
+        if self.auth:
+            lines += self.auth.split(",")
+        if self.auth_file:
+            try:
+                lines += Path(self.auth_file).read_text(encoding="utf-8").splitlines()
+            except OSError as e:
+                raise UsageError(f"cannot read auth file {self.auth_file} ({e.strerror})") from e
+        pairs = []
+        for line in lines:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            user, sep, password = line.partition(":")
+            if not sep or not user or not password:
+                raise UsageError(f"bad login entry '{user or line}': use user:password")
+            pairs.append((user.strip(), password.strip()))
+        return pairs
