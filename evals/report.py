@@ -18,6 +18,22 @@ def _fmt(v) -> str:
     return str(v)
 
 
+LLM_KEYS = ("draft_fact_accuracy", "fact_accuracy", "draft_unsupported_number_rate",
+            "unsupported_number_rate", "llm_answers_kept")
+
+
+def llm_table(results: dict) -> str:
+    """Before and after verification, for configurations answered by an LLM."""
+    rows = [(n, r["summary"]) for n, r in results.items() if "draft_fact_accuracy" in r["summary"]]
+    if not rows:
+        return ""
+    lines = ["| config | fact accuracy before verification | after | unsupported-number rate before | "
+             "after | LLM answers kept |", "|---|---|---|---|---|---|"]
+    for n, s in rows:
+        lines.append(f"| {n} | " + " | ".join(_fmt(s.get(k)) for k in LLM_KEYS) + " |")
+    return "\n".join(lines)
+
+
 def comparison_table(results: dict, keys=TABLE_KEYS) -> str:
     head = "| config | " + " | ".join(keys) + " |"
     sep = "|---" * (len(keys) + 1) + "|"
@@ -111,6 +127,8 @@ def write(results: dict, out: Path, *, split: str, questions: str, tuned: dict,
     md = [f"# Evaluation report ({split} split, {n} questions)", "",
           f"Question set: `{questions}`. Split: **{split}**.", "",
           "## Comparison", "", comparison_table(results), "",
+          *(["## LLM answers before and after verification", "", llm_table(results), ""]
+            if llm_table(results) else []),
           "## Accuracy by language", "", breakdown_table(results, "by_language"), "",
           "## Accuracy by category", "", breakdown_table(results, "by_category"), "",
           "fact_accuracy: answerable questions whose answer holds every expected fact (and no "

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from evals import metrics as M
 
-CONFIGS = ("bm25", "dense", "hybrid", "hybrid+goals", "baseline")
+CONFIGS = ("bm25", "dense", "hybrid", "hybrid+goals", "baseline", "extractive", "llm")
 DEFAULT_QUESTIONS = Path(__file__).parent / "questions" / "questions.jsonl"
 
 
@@ -55,8 +55,20 @@ def build_system(name: str, store, corpus: list[str]) -> System:
         from policyqa.errors import UsageError
 
         raise UsageError(f"unknown configuration '{name}' (choose from {', '.join(CONFIGS)})")
-    fusion = {"bm25": "bm25", "dense": "dense", "hybrid": "hybrid", "hybrid+goals": "auto"}[name]
-    bot = Assistant(store, fusion=fusion, use_goals=(name == "hybrid+goals"))
+    if name == "llm":
+        from policyqa.settings import Settings
+
+        settings = Settings()
+        if settings.answerer == "extractive":
+            from policyqa.errors import UsageError
+
+            raise UsageError("the 'llm' configuration needs POLICYQA_ANSWERER=openai|ollama and "
+                             "POLICYQA_LLM_BASE_URL")
+        bot = Assistant.from_settings(settings, store)
+    else:
+        fusion = {"bm25": "bm25", "dense": "dense", "hybrid": "hybrid", "hybrid+goals": "auto",
+                  "extractive": "auto"}[name]
+        bot = Assistant(store, fusion=fusion, use_goals=name in ("hybrid+goals", "extractive"))
 
     def answer(item):
         return bot.ask(item["question"], history=_history(item))
@@ -118,6 +130,18 @@ def score_item(item: dict, answer, ranking: list[str], latency_ms: float) -> dic
     if answerable and not answer.abstained:
         row["citation_precision"] = M.citation_precision(cited, facts)
         row["citation_recall"] = M.citation_recall(cited_sources, sources)
+    row["answerer"] = answer.answerer
+    if answer.draft is not None:  # an LLM answer: also score what it wrote before verification
+        from assistant.citations import markers
+
+        given = {c.n: c for c in answer.draft_passages}
+        cited_draft = [f"{given[n].title} {given[n].date or ''} {given[n].text}"
+                       for n in set(markers(answer.draft)) if n in given]
+        row["draft"] = answer.draft
+        row["draft_correct"] = answerable and M.facts_correct(facts, answer.draft,
+                                                              item.get("forbidden_facts") or [])
+        row["draft_unsupported_numbers"] = M.unsupported_numbers(answer.draft, cited_draft)
+        row["dropped"] = list(answer.dropped)
     return row
 
 
@@ -130,7 +154,7 @@ def aggregate(rows: list[dict]) -> dict:
     answered = [r for r in rows if not r["abstained"]]
     ab = M.abstention_scores([r["abstained"] for r in rows], [not r["answerable"] for r in rows])
     lat = [r["latency_ms"] for r in rows]
-    return {
+    out = {
         "n": len(rows),
         "fact_accuracy": round(sum(r["correct"] for r in answerable) / len(answerable), 3) if answerable else None,
         "overall_accuracy": round(sum(r["correct"] for r in rows) / len(rows), 3) if rows else None,
@@ -145,6 +169,14 @@ def aggregate(rows: list[dict]) -> dict:
         "median_answer_chars": statistics.median([r["answer_chars"] for r in answered]) if answered else None,
         "latency_p50_ms": M.percentile(lat, 50), "latency_p95_ms": M.percentile(lat, 95),
     }
+    drafts = [r for r in rows if "draft" in r]
+    if drafts:
+        out["draft_fact_accuracy"] = round(sum(r["draft_correct"] for r in drafts if r["answerable"])
+                                           / max(1, sum(1 for r in drafts if r["answerable"])), 3)
+        out["draft_unsupported_number_rate"] = round(
+            sum(1 for r in drafts if r["draft_unsupported_numbers"]) / len(drafts), 3)
+        out["llm_answers_kept"] = sum(1 for r in rows if str(r.get("answerer", "")).startswith("llm"))
+    return out
 
 
 def run(store, items: list[dict], configs: list[str], corpus: list[str],

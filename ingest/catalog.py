@@ -16,6 +16,7 @@ from ingest.text import content_terms
 from policyqa.errors import StoreError
 
 SCHEMA_VERSION = "1"
+BUSY_TIMEOUT_MS = 30000  # how long a writer waits for another writer before giving up
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -72,11 +73,11 @@ class Catalog:
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
             self._local.conn = conn
         return conn
 
@@ -90,7 +91,11 @@ class Catalog:
         Every write bumps the generation, so readers know to reload what they cached."""
         conn = self._connection()
         with self._write_lock:
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                raise StoreError(f"the store's catalog {self.path} cannot be written ({e}); "
+                                 "is another program holding it, or is the folder read-only?") from e
             try:
                 yield conn
                 conn.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
@@ -134,32 +139,41 @@ class Catalog:
     def replace_document(self, doc: Document, fingerprint: str, chunks: list[Chunk],
                          goals: list[Goal]) -> None:
         """Swap in a document's rows (replacing any earlier version under the same source)."""
+        self.replace_documents([(doc, fingerprint, chunks, goals)])
+
+    def replace_documents(self, docs: list[tuple[Document, str, list[Chunk], list[Goal]]]) -> None:
+        """Swap in several documents' rows in one transaction."""
         with self.transaction() as c:
-            old = c.execute("SELECT doc_id FROM documents WHERE source=?", (doc.source,)).fetchone()
-            if old:
-                self._delete_doc_rows(c, old[0])
-            self._delete_doc_rows(c, doc.doc_id)
-            c.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc.doc_id, doc.source, doc.path, doc.title, doc.date, doc.doc_type, doc.issuer,
-                 doc.language, doc.text, fingerprint, len(chunks), len(goals), time.time()),
+            for doc, fingerprint, chunks, goals in docs:
+                self._replace(c, doc, fingerprint, chunks, goals)
+
+    def _replace(self, c: sqlite3.Connection, doc: Document, fingerprint: str, chunks: list[Chunk],
+                 goals: list[Goal]) -> None:
+        old = c.execute("SELECT doc_id FROM documents WHERE source=?", (doc.source,)).fetchone()
+        if old:
+            self._delete_doc_rows(c, old[0])
+        self._delete_doc_rows(c, doc.doc_id)
+        c.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.doc_id, doc.source, doc.path, doc.title, doc.date, doc.doc_type, doc.issuer,
+             doc.language, doc.text, fingerprint, len(chunks), len(goals), time.time()),
+        )
+        for ch in chunks:
+            cur = c.execute(
+                'INSERT INTO chunks (chunk_id, doc_id, source, idx, title, section, text, start, '
+                '"end", date, doc_type) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+                (ch.chunk_id, ch.doc_id, ch.source, ch.index, ch.title, ch.section, ch.text,
+                 ch.start, ch.end, ch.date, ch.doc_type),
             )
-            for ch in chunks:
-                cur = c.execute(
-                    'INSERT INTO chunks (chunk_id, doc_id, source, idx, title, section, text, start, '
-                    '"end", date, doc_type) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
-                    (ch.chunk_id, ch.doc_id, ch.source, ch.index, ch.title, ch.section, ch.text,
-                     ch.start, ch.end, ch.date, ch.doc_type),
-                )
-                terms = content_terms(f"{ch.title} {ch.section} {ch.issuer or ''} {ch.text}")
-                c.execute("INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)",
-                          (cur.lastrowid, " ".join(terms)))
-            for g in goals:
-                c.execute(
-                    "INSERT OR REPLACE INTO goals VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (g.goal_id, g.doc_id, g.chunk_id, g.topic, g.programme, g.deadline, g.announced,
-                     g.kind, g.superseded_by, json.dumps(asdict(g), ensure_ascii=False)),
-                )
+            terms = content_terms(f"{ch.title} {ch.section} {ch.issuer or ''} {ch.text}")
+            c.execute("INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)",
+                      (cur.lastrowid, " ".join(terms)))
+        for g in goals:
+            c.execute(
+                "INSERT OR REPLACE INTO goals VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (g.goal_id, g.doc_id, g.chunk_id, g.topic, g.programme, g.deadline, g.announced,
+                 g.kind, g.superseded_by, json.dumps(asdict(g), ensure_ascii=False)),
+            )
 
     def delete_document(self, doc_id: str) -> None:
         with self.transaction() as c:

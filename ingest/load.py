@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import urllib.error
@@ -79,12 +80,27 @@ def load(source: str, target: str | Path, *, max_bytes: int, timeout: float = 15
         header_charset = None
     if not data.strip():
         raise DocumentError(source, "file is empty")
+    digest = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
-        return RawDocument(source, path, "pdf", _pdf_text(source, data), "pdf")
+        return RawDocument(source, path, "pdf", _pdf_text(source, data), "pdf", digest)
     text, encoding = decode(data, header_charset, html=(kind == "html"))
     if _looks_binary(text):
         raise DocumentError(source, "looks like binary data, not text (wrong file type?)")
-    return RawDocument(source, path, kind, text, encoding)
+    return RawDocument(source, path, kind, text, encoding, digest)
+
+
+def peek_hash(target: str | Path, max_bytes: int) -> str | None:
+    """The sha256 of a local file's bytes (None for URLs or unreadable files), to skip
+    unchanged files without reading them as documents."""
+    if isinstance(target, str) and is_url(target):
+        return None
+    try:
+        p = Path(target)
+        if p.stat().st_size > max_bytes:
+            return None
+        return hashlib.sha256(p.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def decode(data: bytes, declared: str | None = None, *, html: bool = False) -> tuple[str, str]:

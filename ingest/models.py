@@ -18,6 +18,7 @@ class RawDocument:
     kind: Literal["text", "markdown", "html", "pdf"]
     text: str  # decoded text (HTML still as markup)
     encoding: str
+    raw_hash: str = ""  # sha256 of the bytes read: unchanged bytes are skipped before parsing
 
 
 @dataclass(frozen=True)

@@ -173,9 +173,17 @@ def normalise_number(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def numbers_in(text: str) -> set[str]:
-    """Every number stated in `text` (digits, Danish words with units, fractions, years)."""
+def numbers_in(text: str, *, english: bool = False) -> set[str]:
+    """Every number stated in `text` (digits, Danish words with units, fractions, years).
+    With `english`, '4,000' is four thousand (in Danish text it would be 4.0)."""
+    if english:
+        text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     found = {normalise_number(m.quantity.value) for m in find_quantities(text, dates=True)}
+    for m in re.finditer(rf"\b(?:mindst|højst|under|over|cirka|ca\.|kun|blot)\s+({_NUMWORD}|{_COMPOUND})\b",
+                         text, re.I):
+        v = word_number(m.group(1))
+        if v is not None and m.group(1).lower() not in ("en", "et", "én", "ét"):
+            found.add(str(v))
     from ingest.dates import find_dates
 
     for iso, _, _ in find_dates(text):

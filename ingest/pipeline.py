@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
@@ -10,11 +12,11 @@ from pathlib import Path
 from typing import Literal
 
 from ingest.chunk import chunk_document
-from ingest.load import is_url, iter_targets, load
+from ingest.load import is_url, iter_targets, load, peek_hash
 from ingest.models import Chunk, Document, Goal
 from ingest.parse import parse
 from ingest.store import Store
-from policyqa.errors import DocumentError, PolicyQAError
+from policyqa.errors import DocumentError, PolicyQAError, StoreError
 
 # Bump when cleaning, chunking or goal extraction change, so re-ingest refreshes every document.
 PIPELINE_VERSION = "1"
@@ -61,8 +63,9 @@ class IngestReport:
         }
 
 
-def fingerprint(doc: Document, model_id: str) -> str:
-    key = f"{doc.doc_id}|{doc.source}|{PIPELINE_VERSION}|{model_id}"
+def fingerprint(raw_hash: str, source: str, model_id: str) -> str:
+    """Same bytes, same name, same pipeline and model: nothing to do."""
+    key = f"{raw_hash}|{source}|{PIPELINE_VERSION}|{model_id}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -89,23 +92,82 @@ def _lc_documents(chunks: list[Chunk], goals: list[Goal]):
     return docs
 
 
-def _index(store: Store, chunks: list[Chunk], goals: list[Goal], source: str) -> tuple[int, float]:
-    """Embed and write the chunks that the record manager has not seen; drop the source's stale ones."""
+def chunk_key(doc) -> str:
+    """The vector id of a chunk: a hash of what is embedded and its metadata, so a changed
+    chunk gets a new id and an unchanged one is never embedded twice."""
+    import json
+
+    payload = doc.page_content + "\x00" + json.dumps(doc.metadata, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Pending:
+    source: str
+    doc: Document
+    fingerprint: str
+    chunks: list[Chunk]
+    goals: list[Goal]
+    existed: bool
+    lc_docs: list = field(default_factory=list)
+
+
+BATCH_CHUNKS = 256  # chunks embedded and written per indexing call
+
+
+def _flush(store: Store, batch: list[_Pending], report: IngestReport) -> list[FileResult]:
+    """Embed and write a batch of documents with one indexing call, then swap their catalog
+    rows in. Vectors first, catalog last: an interrupted run leaves the catalog at the old
+    version, and the next run finishes the job without embedding anything twice."""
     from langchain_core.indexing import index
 
+    if not batch:
+        return []
+    docs = [d for p in batch for d in p.lc_docs]
+    keys = [chunk_key(d) for d in docs]
+    seen = dict(zip(keys, store.record_manager.exists(keys))) if keys else {}
     t = time.perf_counter()
-    res = index(
-        _lc_documents(chunks, goals),
-        store.record_manager,
-        store.vectors.langchain(store.embedder),
-        cleanup="incremental",
-        source_id_key="source",
-        key_encoder="sha256",
-        batch_size=256,
-    )
-    if not chunks:  # incremental cleanup only sees sources present in the batch
-        store.vectors.delete_source(source)
-    return res["num_added"] + res["num_updated"], time.perf_counter() - t
+    try:
+        if docs:
+            index(docs, store.record_manager, store.vectors.langchain(store.embedder),
+                  cleanup="incremental", source_id_key="source", key_encoder=chunk_key,
+                  batch_size=BATCH_CHUNKS)
+        for p in batch:
+            if not p.chunks:  # incremental cleanup only sees sources with chunks in the batch
+                store.vectors.delete_source(p.source)
+    except PolicyQAError:
+        raise
+    except Exception as e:  # the vector store failed: report it, keep the catalog as it was
+        _raise_if_fatal(e, store)
+        reason = f"storing failed ({type(e).__name__}: {e})"[:300]
+        return [FileResult(p.source, "failed", reason=reason) for p in batch]
+    report.embed_seconds += time.perf_counter() - t
+    try:
+        store.catalog.replace_documents([(p.doc, p.fingerprint, p.chunks, p.goals) for p in batch])
+    except (sqlite3.Error, OSError) as e:
+        _raise_if_fatal(e, store)
+        raise StoreError(f"cannot write the store's catalog in {store.path} ({e}); "
+                         "nothing of this batch was kept, rerun the ingest") from e
+    results = []
+    for p in batch:
+        written = sum(1 for d in p.lc_docs if not seen.get(chunk_key(d), False))
+        results.append(FileResult(p.source, "updated" if p.existed else "added", written, len(p.goals)))
+    return results
+
+
+def _raise_if_fatal(e: Exception, store: Store) -> None:
+    """A full disk, a read-only or vanished store, or a dead Chroma server ends the whole run
+    with one message: going on would only fail every remaining file the same way."""
+    text = f"{type(e).__name__}: {e}".lower()
+    if isinstance(e, OSError) and e.errno == errno.ENOSPC or "disk is full" in text or "no space" in text:
+        raise StoreError(f"the disk is full while writing the store in {store.path}; the documents "
+                         "stored before stay intact, free some space and rerun the ingest") from e
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        raise StoreError(f"the store in {store.path} is read-only or not writable ({e})") from e
+    if store.chroma_url and any(w in text for w in ("connect", "refused", "timed out", "timeout",
+                                                     "unavailable", "remote")):
+        raise StoreError(f"the Chroma server at {store.chroma_url} stopped answering ({e}); "
+                         "documents stored before stay intact, rerun the ingest when it is back") from e
 
 
 def _under(path: str, roots: list[Path]) -> bool:
@@ -140,47 +202,61 @@ def ingest(store: Store, targets: list[str], *, prune: bool = False, max_bytes: 
         from tqdm import tqdm
 
         bar = tqdm(total=len(items), unit="file", desc="ingest", file=sys.stderr)
-    changed = False
-    for i, (source, target) in enumerate(items):
-        result = _ingest_one(store, source, target, max_bytes=max_bytes, timeout=timeout,
-                             extract_goals=extract_goals, report=report)
-        report.results.append(result)
-        changed |= result.status in ("added", "updated")
-        if bar:
-            bar.update(1)
-        if on_file:
-            on_file(i, len(items), result)
+    done = [0]
+
+    def record(results: list[FileResult]) -> None:
+        for r in results:
+            report.results.append(r)
+            done[0] += 1
+            if bar:
+                bar.update(1)
+            if on_file:
+                on_file(done[0] - 1, len(items), r)
+
+    batch: list[_Pending] = []
+    batch_ids: dict[str, str] = {}
+    for source, target in items:
+        pending = _prepare(store, source, target, max_bytes=max_bytes, timeout=timeout,
+                           extract_goals=extract_goals, batch_ids=batch_ids)
+        if isinstance(pending, FileResult):
+            record([pending])
+            continue
+        batch.append(pending)
+        batch_ids[pending.doc.doc_id] = source
+        if sum(len(p.chunks) for p in batch) >= BATCH_CHUNKS:
+            record(_flush(store, batch, report))
+            batch, batch_ids = [], {}
+    record(_flush(store, batch, report))
     if bar:
         bar.close()
-    if changed or report.count("removed"):
+    if any(r.status in ("added", "updated", "removed") for r in report.results):
         link_supersessions(store.catalog)
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _ingest_one(store: Store, source: str, target, *, max_bytes: int, timeout: float,
-                extract_goals, report: IngestReport) -> FileResult:
+def _prepare(store: Store, source: str, target, *, max_bytes: int, timeout: float, extract_goals,
+             batch_ids: dict[str, str]) -> _Pending | FileResult:
+    """Read, clean, chunk and extract goals; or say why the file is skipped."""
+    old = store.catalog.document_by_source(source)
+    if old is not None:
+        digest = peek_hash(target, max_bytes)
+        if digest and old["fingerprint"] == fingerprint(digest, source, store.model_id):
+            return FileResult(source, "unchanged")  # same bytes: not even parsed
     try:
-        doc = parse(load(source, target, max_bytes=max_bytes, timeout=timeout))
+        raw = load(source, target, max_bytes=max_bytes, timeout=timeout)
+        doc = parse(raw)
     except DocumentError as e:
         return FileResult(source, "failed", reason=e.reason)
     except (ValueError, RecursionError, MemoryError) as e:  # a parser choking on odd input
         return FileResult(source, "failed", reason=f"cannot parse ({type(e).__name__}: {e})"[:300])
-    fp = fingerprint(doc, store.model_id)
-    old = store.catalog.document_by_source(source)
+    fp = fingerprint(raw.raw_hash, source, store.model_id)
     if old is not None and old["fingerprint"] == fp:
         return FileResult(source, "unchanged")
     twin = store.catalog.document_by_id(doc.doc_id)
-    if twin is not None and twin["source"] != source:
-        return FileResult(source, "failed", reason=f"same content as '{twin['source']}' (skipped)")
+    twin_source = twin["source"] if twin is not None else batch_ids.get(doc.doc_id)
+    if twin_source is not None and twin_source != source:
+        return FileResult(source, "failed", reason=f"same content as '{twin_source}' (skipped)")
     chunks = chunk_document(doc)
     goals = extract_goals(doc, chunks)
-    try:
-        written, secs = _index(store, chunks, goals, source)
-    except PolicyQAError:
-        raise
-    except Exception as e:  # the vector store failed: report it, keep the catalog as it was
-        return FileResult(source, "failed", reason=f"storing failed ({type(e).__name__}: {e})"[:300])
-    report.embed_seconds += secs
-    store.catalog.replace_document(doc, fp, chunks, goals)
-    return FileResult(source, "updated" if old is not None else "added", written, len(goals))
+    return _Pending(source, doc, fp, chunks, goals, old is not None, _lc_documents(chunks, goals))

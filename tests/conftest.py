@@ -59,3 +59,20 @@ def free_port() -> int:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# -- the reliability summary that `make test` and `make reliability` print -------------------
+RELIABILITY: dict[str, int] = {"bad inputs tried": 0, "faults injected": 0,
+                               "concurrent questions answered": 0, "documents lost": 0}
+
+
+@pytest.fixture
+def reliability():
+    return RELIABILITY
+
+
+def pytest_terminal_summary(terminalreporter):
+    if any(RELIABILITY.values()):
+        terminalreporter.section("reliability summary")
+        for k, v in RELIABILITY.items():
+            terminalreporter.write_line(f"{k}: {v}")

@@ -9,7 +9,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ui.controller import UPLOAD_SUFFIXES, Controller, Session  # noqa: E402
-from ui.render import EXAMPLES, LABELS  # noqa: E402
+from ui.render import EXAMPLES, LABELS, escape_md  # noqa: E402
 
 DOC_TYPES = ["press_release", "committee_minutes", "goal_document", "news", "other"]
 
@@ -123,10 +123,16 @@ def build_app(assistant, settings=None):
             if not message:
                 yield history, sess, ctl.sources(sess), gr.update(), ""
                 return
-            answer = ctl.ask(message, sess, types, dfrom, dto)
-            turn = len(sess.turns) - 1
             history = list(history or []) + [{"role": "user", "content": message},
                                              {"role": "assistant", "content": ""}]
+            answer = None
+            for kind, value in ctl.ask_stream(message, sess, types, dfrom, dto):
+                if kind == "token":  # an LLM writing: shown as it comes, verified below
+                    history[-1] = {"role": "assistant", "content": escape_md(value)}
+                    yield history, sess, gr.update(), gr.update(), ""
+                else:
+                    answer = value
+            turn = len(sess.turns) - 1
             full = ctl.message_markdown(answer, turn)
             for piece in _stream_chunks(full):
                 history[-1] = {"role": "assistant", "content": piece}
@@ -174,6 +180,14 @@ def build_app(assistant, settings=None):
                     gr.update(value=ctl.goals_rows(None, None, None, None)))
 
         d_remove.click(remove_doc, d_pick, [d_status, d_table, d_pick, g_table])
+
+        # -- HTTP API for machines (load tests, scripts) ---------------------------------
+        def ask(question: str, history: list[list[str]] | None = None) -> dict:
+            """Answer one question; the JSON is what `policyqa ask --json` prints."""
+            pairs = [(h[0], h[1]) for h in history or [] if len(h) >= 2]
+            return assistant.ask(question, history=pairs).to_json()
+
+        gr.api(ask, api_name="ask")
 
         # -- language -------------------------------------------------------------------
         def switch(choice, sess: Session):

@@ -48,16 +48,41 @@ class Controller:
 
     # -- chat ------------------------------------------------------------------------------
     def ask(self, message: str, session: Session, doc_types: list[str] | None = None,
-            date_from: str | None = None, date_to: str | None = None) -> Answer:
+            date_from: str | None = None, date_to: str | None = None, on_token=None) -> Answer:
         filters = None
         if doc_types or (date_from or "").strip() or (date_to or "").strip():
             from ingest.dates import parse_date
 
             filters = Filters(tuple(doc_types or ()), parse_date(date_from or "") if date_from else None,
                               parse_date(date_to or "") if date_to else None)
-        answer = self.assistant.ask(message, history=session.history(), filters=filters)
+        answer = self.assistant.ask(message, history=session.history(), filters=filters, on_token=on_token)
         session.turns.append((message, answer))
         return answer
+
+    def ask_stream(self, message: str, session: Session, doc_types=None, date_from=None, date_to=None):
+        """Yield ("token", text so far) while an LLM writes, then ("answer", the verified Answer)."""
+        import queue
+        import threading
+
+        if self.assistant.chat_model is None:
+            yield "answer", self.ask(message, session, doc_types, date_from, date_to)
+            return
+        tokens: queue.Queue = queue.Queue()
+        box: dict = {}
+
+        def work() -> None:
+            try:
+                box["answer"] = self.ask(message, session, doc_types, date_from, date_to,
+                                         on_token=tokens.put)
+            finally:
+                tokens.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        text = ""
+        while (tok := tokens.get()) is not None:
+            text += tok
+            yield "token", text
+        yield "answer", box["answer"]
 
     @staticmethod
     def message_markdown(answer: Answer, turn: int) -> str:
