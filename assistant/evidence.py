@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.lexicon import DANISH_SYNONYMS, to_danish
 from assistant.models import Hit
 from assistant.question import Question
 from ingest.dates import find_dates
-from ingest.numbers import find_quantities
+from ingest.numbers import NUMBER_RE, find_quantities
 from ingest.text import content_terms, split_sentences
 from ingest.topics import BY_KEY
 
@@ -26,6 +26,9 @@ _DECISION = re.compile(r"\b(besluttede|beslutning|vedtog|vedtaget|godkendte|godk
 _GOAL_LANGUAGE = re.compile(r"\b(skal|mål\w*|må højst|mindst|højst|reduceres|øges|falde|forbedres|"
                             r"frem mod)\b", re.I)
 _PLACE = re.compile(r"\b(?:i|på|ved)\s+([A-ZÆØÅ][a-zæøå]+)\b")
+_SEASON = re.compile(r"\b(i|til|om|sidste|næste)\s+(efteråret|foråret|sommeren|vinteren|sommer|efterår|"
+                     r"forår|vinter|januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
+                     r"november|december)\b|\bi (dag|går|morgen|år)\b|\bpå mandag|\bpå tirsdag", re.I)
 _DATE_LINE = re.compile(r"[\d\s./-]{6,12}|\d{1,2}\.\s+\w+\.?\s+\d{4}")
 _ORGANISATION = re.compile(r"\b(regeringen|ministeriet|kommune\w*|rådet|udvalget|styrelsen|folketinget|"
                            r"direktøren|partierne|KL|VIVE)\b", re.I)
@@ -109,15 +112,15 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
         goal = bool(_GOAL_LANGUAGE.search(text))
         return 1.0 if quantity and goal else 0.7 if goal else 0.3 if quantity else 0.0
     if t == "amount":
+        head = _HEAD.search(q.search_text or q.text)
+        word = head.group(2).lower() if head else ""
+        if word in ("år", "years", "year"):
+            return 1.0 if re.search(rf"\b(\d+|{NUMBER_RE})\s+år\b", text, re.I) else 0.2
         mentions = find_quantities(text, words_need_unit=True)
         if not mentions:
             return 0.0
-        head = _HEAD.search(q.text)
-        word = head.group(2).lower() if head else ""
         if word and _MONEY_HEAD.match(word):
             return 1.0 if any("kr" in m.quantity.unit for m in mentions) else 0.2
-        if word in ("år", "years", "year"):
-            return 1.0 if re.search(r"\b\w+\s+år\b", text) else 0.2
         if word and word not in ("of", "af", "the", "en", "et") and len(word) > 2:
             stems = content_terms(word) + content_terms(to_danish(word)) if q.language != "da" \
                 else content_terms(word + " " + DANISH_SYNONYMS.get(word, ""))
@@ -150,6 +153,8 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
     if t == "when":
         if find_dates(text):
             return 1.0
+        if _SEASON.search(text):
+            return 0.8
         if re.search(r"\b(19|20)\d\d\b|\b\d{1,2}\.\s+(januar|februar|marts|april|maj|juni|juli|"
                      r"august|september|oktober|november|december)", text, re.I):
             return 0.9
@@ -190,15 +195,24 @@ class EvidenceScorer:
 
     document_weight = 0.3  # a concept found elsewhere in the same document counts a little
 
-    def __init__(self, idf, doc_stems=None):
+    def __init__(self, idf, doc_stems=None, embedder=None, dense_floor: float = 0.75, dense_span: float = 0.15):
         self.idf = idf  # callable: stem -> inverse document frequency
         self.doc_stems = doc_stems  # callable: doc_id -> set of stems in the whole document
+        self.embedder = embedder  # re-ranks the best units by meaning when given
+        self.dense_floor, self.dense_span = dense_floor, dense_span
 
     soft_weight = 0.35  # an untranslated English word may be a gap in the lexicon
 
     def weights(self, q: Question) -> list[float]:
-        return [max(self.idf(t) for t in c) * (self.soft_weight if soft else 1.0)
+        """IDF weight per concept; an untranslated English word, or a word no document
+        contains (a paraphrase, or a detail the documents lack), counts only partly."""
+        top = self.idf("\x00")  # the IDF of a term no chunk contains
+        return [max(self.idf(t) for t in c) * (self.soft_weight if soft or self.unknown(c, top) else 1.0)
                 for c, soft in zip(q.concepts, q.soft)]
+
+    def unknown(self, concept: tuple[str, ...], top: float | None = None) -> bool:
+        top = self.idf("\x00") if top is None else top
+        return all(self.idf(t) >= top for t in concept)
 
     def covered(self, q: Question, stems: set[str], text: str) -> set[int]:
         out = set()
@@ -223,7 +237,8 @@ class EvidenceScorer:
             ctx = self.covered(q, set(content_terms(ctx_text)), ctx_text)
             doc = self.covered(q, self.doc_stems(hit.doc_id), "") if self.doc_stems else set()
             rank = 1.0 / (1.0 + 0.5 * hi)
-            for a, b in units_of(hit.text):
+            spans = units_of(hit.text)
+            for j, (a, b) in enumerate(spans):
                 text = hit.text[a:b]
                 cov_set = self.covered(q, set(content_terms(text)), text)
                 got = sum(weights[i] for i in cov_set)
@@ -231,10 +246,40 @@ class EvidenceScorer:
                 got += self.document_weight * sum(weights[i] for i in doc - ctx - cov_set)
                 coverage = got / total
                 fit = type_fit(q, text, hit.section, hit.date)
+                if q.answer_type == "who" and fit < 1.0:
+                    # a quotation's speaker is named in the sentence before or after it
+                    near = hit.text[spans[max(0, j - 1)][0]: spans[min(len(spans) - 1, j + 1)][1]]
+                    fit = max(fit, 0.9 * type_fit(q, near, hit.section, hit.date))
                 s = self.w_coverage * coverage + self.w_type * fit + self.w_rank * rank
+                if hit.dense is not None:  # the passage's meaning matches (paraphrases)
+                    s += self.passage_dense_weight * min(1.0, max(0.0, (hit.dense - self.dense_floor)
+                                                                   / self.dense_span))
                 out.append(Unit(hi, a, b, text, coverage, fit, s, frozenset(cov_set | ctx)))
         out.sort(key=lambda u: u.score, reverse=True)
-        return out
+        return self._rerank(q, out)
+
+    dense_weight = 1.0  # measured on the dev questions: the right sentence first more often
+    passage_dense_weight = 0.0  # measured: the passage's own similarity adds nothing here
+    dense_top = 8
+    dense_words = 80  # a unit's first words carry its meaning; embedding cost grows with length
+
+    def _rerank(self, q: Question, units: list[Unit]) -> list[Unit]:
+        """Reorder the best units by their embedding similarity to the question too: a
+        paraphrase shares meaning, not words, with the sentence that answers it."""
+        if self.embedder is None or len(units) < 2:
+            return units
+        head = units[: self.dense_top]
+        import numpy as np
+
+        qv = np.asarray(self.embedder.embed_query(q.text), dtype="float32")
+        texts = [" ".join(u.text.split()[: self.dense_words]) for u in head]
+        uv = np.asarray(self.embedder.embed_documents(texts), dtype="float32")
+        sims = uv @ qv
+        lo, span = self.dense_floor, self.dense_span
+        rescored = [replace(u, score=u.score + self.dense_weight * float(min(1.0, max(0.0, (s - lo) / span))))
+                    for u, s in zip(head, sims)]
+        rescored.sort(key=lambda u: u.score, reverse=True)
+        return rescored + units[self.dense_top:]
 
 
 def make_idf(catalog):

@@ -13,6 +13,7 @@ from assistant.templates import t
 from ingest.dates import find_dates
 from ingest.numbers import find_quantities, normalise_number, parse_number
 from ingest.text import detect_language, words
+from ingest.topics import BY_KEY
 
 _TYPED = ("target", "amount", "who", "when", "decision", "where")
 _MULTI = re.compile(r"\b(forskel\w*|adskiller|sammenlign\w*|compare\w*|compar\w+|differ\w*|between|mellem|"
@@ -49,13 +50,14 @@ class ExtractiveAnswerer:
     """Picks the best evidence units; abstains when the evidence does not answer the question."""
 
     name = "extractive"
-    min_coverage = 0.45
+    min_coverage = 0.2
     min_type_fit = 0.6
     second_ratio = 0.9
     max_chars = 650
 
-    def __init__(self, idf, doc_stems=None):
-        self.scorer = EvidenceScorer(idf, doc_stems)
+    def __init__(self, idf, doc_stems=None, doc_text=None, embedder=None):
+        self.scorer = EvidenceScorer(idf, doc_stems, embedder)
+        self.doc_text = doc_text  # callable: doc_id -> the document's text
 
     def select(self, q: Question, hits: list[Hit]) -> tuple[list[Unit], str | None, dict]:
         """The units to state, or a reason to abstain (a template key) with its arguments."""
@@ -72,9 +74,13 @@ class ExtractiveAnswerer:
         units = [u for u in units if not q.entities or u.hit in ok_hits]
         # the question's most specific concepts must be in the unit or its passage's context
         weights = self.scorer.weights(q)
-        key = sorted((i for i, soft in enumerate(q.soft) if not soft), key=lambda i: -weights[i])[:2]
+        top = self.scorer.idf("\x00")
+        key = sorted((i for i, soft in enumerate(q.soft)
+                      if not soft and not self.scorer.unknown(q.concepts[i], top)),
+                     key=lambda i: -weights[i])[:2]
         if key:
             units = [u for u in units if any(i in u.covered for i in key)]
+        units = self._on_topic(q, units, hits)
         if not units or units[0].coverage < self.min_coverage:
             return [], "reason_coverage", {}
         if q.answer_type in _TYPED:
@@ -106,6 +112,24 @@ class ExtractiveAnswerer:
             chosen.append(u)
         return chosen, None, {}
 
+    def _on_topic(self, q: Question, units: list[Unit], hits: list[Hit]) -> list[Unit]:
+        """When the question names a policy topic, the evidence must be about it: in the unit or
+        its passage's context, or (for who/when/decision questions about a document) anywhere in
+        the document."""
+        topics = [BY_KEY[t] for t in q.topics if t != "socially_vulnerable" and t in BY_KEY]
+        if not topics:
+            return units
+        whole_doc = q.answer_type in ("who", "when", "decision")
+
+        def about(u: Unit) -> bool:
+            h = hits[u.hit]
+            text = f"{u.text} {h.context()}"
+            if whole_doc and self.doc_text is not None:
+                text += " " + self.doc_text(h.doc_id)
+            return any(t.pattern.search(text) for t in topics)
+
+        return [u for u in units if about(u)]
+
     @staticmethod
     def _continuation(best: Unit, units: list[Unit], hits: list[Hit]) -> Unit | None:
         """The next sentence when it goes on about the same thing ("Det svarer til ...")."""
@@ -132,11 +156,15 @@ def _overlap(a: str, b: str) -> bool:
     return len(wa & wb) / max(1, min(len(wa), len(wb))) > 0.7
 
 
-def short_answer(q: Question, unit: Unit, hit_date: str | None = None) -> str | None:
+def short_answer(q: Question, unit: Unit, hit_date: str | None = None, hit_text: str = "") -> str | None:
     """The answer itself where the question type names one: a person, an amount, a date."""
     text = unit.text
     if q.answer_type == "who":
         names = person_names(text)
+        if not names and hit_text:  # a quotation: the speaker stands just before or after it
+            around = hit_text[max(0, unit.start - 200): unit.end + 200]
+            names = person_names(around)
+            text = around
         asked = "|".join(re.escape(r) for r in q.roles) or "formand|forkvinde|direktør|minister|borgmester"
         role = re.search(rf"\b({asked})\w*", text, re.I)
         if names and role:
@@ -176,7 +204,7 @@ def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) 
     numbers: dict[int, int] = {}
     parts: list[str] = []
     lang = q.language if q.language in ("da", "en") else "en"
-    short = short_answer(q, chosen[0], hits[chosen[0].hit].date)
+    short = short_answer(q, chosen[0], hits[chosen[0].hit].date, hits[chosen[0].hit].text)
     if short:
         parts.append(t(lang, "short", short=short))
     quotes_da: list[str] = []

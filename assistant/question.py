@@ -17,7 +17,8 @@ _TYPE_PATTERNS: tuple[tuple[AnswerType, re.Pattern], ...] = (
                        r"director|formand|chair\w*|politiker|politician|sagsbehandler|case ?worker)\b|"
                        r"\bname of\b|\bhvad hedder\b|\bhvem\b", re.I)),
     ("when", re.compile(r"^\s*(hvornår|when)\b|\b(hvilken|which|what|on what)\s+(dato|date|day|dag|"
-                        r"år|year|tidspunkt)\b|\bwhat time\b|\bhvornår\b", re.I)),
+                        r"år|year|tidspunkt)\b|\bwhat time\b|\bhvornår\b|\bhvor lang tid\b|\bhow long\b",
+                        re.I)),
     ("decision", re.compile(r"\b(beslut\w*|decide\w*|decision|indstill\w*|recommend\w*|vedt[oa]g\w*|"
                             r"conclu\w*|resolved?|godkend\w*|approve\w*)\b", re.I)),
     ("amount", re.compile(r"\b(hvor (mange|meget|stor\w*)|how (many|much|large|big)|what amount|"
@@ -44,6 +45,12 @@ _GOAL_ASK = re.compile(
     r"|\b(what|hvad)\b.{0,40}\b(should|skal|must|må)\b.{0,60}\b(by|frem mod|inden|in) (19|20)\d\d\b",
     re.I,
 )
+_YES_NO = re.compile(r"^\s*(?!(?:kan|vil|kunne|ville|can|could|would|will)\s+(?:du|i|De|you)\b)"
+                     r"(er|var|har|havde|kan|skal|vil|blev|bliver|stopper|findes|gælder|får|"
+                     r"is|are|was|were|does|do|did|has|have|had|can|will|should|could|yes or no)\b", re.I)
+# "how far has Herning got with the target", "er målet nået": status of a goal, not the goal
+_STATUS_ASK = re.compile(r"\b(how far|hvor langt|status|progress|nået|reached|met|achieved|opfyldt|"
+                         r"indfriet|hvordan (går|gik|står|stod)|how (is|was) .{0,30} (going|doing))\b", re.I)
 _LIST_ASK = re.compile(r"\b(hvilke|which|what|list|alle|all)\s+(\w+\s+){0,3}(mål|målsætninger|goals|"
                        r"targets|objectives)\b|\b(mål|goals|targets)\s+(concern|cover|relate)", re.I)
 _QUESTION_WORDS = frozenset("""hvad hvem hvilke hvilken hvilket hvor hvornår hvordan hvorfor
@@ -78,6 +85,7 @@ class Question:
     goal_question: bool
     list_question: bool
     roles: tuple[str, ...] = ()  # role words a who-question asks about ("formand")
+    search_text: str = ""  # the question with English typos corrected
 
 
 _ROLE_WORDS = re.compile(r"\b(formand|forkvinde|næstformand|direktør|minister|borgmester|rådmand|"
@@ -137,7 +145,7 @@ def fix_english_typos(text: str) -> str:
     def fix(m: re.Match) -> str:
         w = m.group(0)
         low = w.lower()
-        if len(low) < 5 or low in vocab_set or w[0].isupper() or known_english(low):
+        if len(low) < 4 or low in vocab_set or w[0].isupper() or known_english(low):
             return w
         near = difflib.get_close_matches(low, vocab, n=1, cutoff=0.85)
         if not near or near[0].startswith(low) or low.startswith(near[0]):
@@ -194,10 +202,21 @@ def analyse(text: str, language: str | None = None) -> Question:
         if pattern.search(text):
             answer_type = kind
             break
-    goal_q = bool(_GOAL_ASK.search(text)) and answer_type in ("target", "amount", "list", "other")
+    if _YES_NO.match(text) and answer_type in ("target", "list"):
+        answer_type = "other"  # "Stopper ambitionerne i 2020?" asks yes or no, not for a target
+    goal_q = (bool(_GOAL_ASK.search(text)) and answer_type in ("target", "amount", "list", "other")
+              and not _STATUS_ASK.search(text) and not _YES_NO.match(text))
     if goal_q:
         answer_type = "target"
     concepts, soft = _concepts(text_for_terms, lang)
+    topics = topics_in(text_for_terms)
+    if lang != "da":
+        # the Danish name of each topic the question names ("elderly care" -> ældre): a concept
+        # the evidence must cover, however the English words were phrased
+        extra = [tuple(dict.fromkeys(content_terms(t.da, "da"))) for t in topics
+                 if t.key != "socially_vulnerable"]
+        extra = [c for c in extra if c and c not in concepts]
+        concepts, soft = concepts + tuple(extra), soft + (False,) * len(extra)
     roles = tuple(dict.fromkeys(_ROLE_DA.get(r.lower(), r.lower())
                                 for r in _ROLE_WORDS.findall(text_for_terms)))
     return Question(
@@ -209,8 +228,9 @@ def analyse(text: str, language: str | None = None) -> Question:
         soft=soft,
         raw_terms=tuple(dict.fromkeys(content_terms(text, "da" if lang == "da" else "en"))),
         entities=tuple(_entities(text, lang)),
-        topics=tuple(t.key for t in topics_in(text_for_terms)),
+        topics=tuple(t.key for t in topics),
         goal_question=goal_q,
         list_question=bool(_LIST_ASK.search(text)),
         roles=roles,
+        search_text=text_for_terms,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from assistant.models import Filters, Hit
@@ -50,8 +51,22 @@ class Retriever:
         # measured: Danish-stemmed BM25 helps Danish questions, adds noise to English ones
         return "hybrid" if question.language == "da" else "dense"
 
+    common_share = 0.2  # BM25 leaves out terms found in over a fifth of all chunks
+
+    def lexical_terms(self, question: Question, idf=None) -> list[str]:
+        """The question's terms for BM25, without the very common ones: they barely move the
+        ranking but make SQLite score most of the index (a large cost at 100k chunks)."""
+        terms = list(question.terms)
+        if idf is None or len(terms) <= 2:
+            return terms
+        n = max(self.store.catalog.chunk_count(), 1)
+        df = self.common_share * n
+        floor = math.log(1 + (n - df + 0.5) / (df + 0.5))  # the IDF of a term in that share
+        kept = [t for t in terms if idf(t) >= floor]
+        return kept or terms
+
     def search(self, question: Question, k: int = 6, filters: Filters | None = None,
-               mode: Mode | None = None) -> list[Hit]:
+               mode: Mode | None = None, idf=None) -> list[Hit]:
         mode = mode or self.effective_mode(question)
         pool = max(k * 4, 24)
         dense: dict[str, float] = {}
@@ -65,7 +80,7 @@ class Retriever:
         if mode in ("bm25", "hybrid"):
             f = filters or Filters()
             for cid, s in self.store.catalog.lexical_search(
-                list(question.terms), pool, doc_types=list(f.doc_types) or None,
+                self.lexical_terms(question, idf), pool, doc_types=list(f.doc_types) or None,
                 date_from=f.date_from, date_to=f.date_to,
             ):
                 lexical[cid] = s

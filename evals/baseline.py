@@ -45,7 +45,8 @@ class LangChainBaseline:
             docs.append(Document(page_content=text, metadata={"source": source}))
         chunks = splitter.split_documents(docs)
         ids = [f"{c.metadata['source']}:{i}" for i, c in enumerate(chunks)]
-        self.db.add_documents(chunks, ids=ids)
+        for i in range(0, len(chunks), 2000):  # Chroma caps one write at a few thousand records
+            self.db.add_documents(chunks[i: i + 2000], ids=ids[i: i + 2000])
 
     def search(self, question: str, k: int = 10) -> list[tuple[str, str, float]]:
         """[(source, passage, score)] best first."""

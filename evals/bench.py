@@ -14,7 +14,6 @@ import json
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import time
 from pathlib import Path
 
 from evals.metrics import percentile
+from policyqa.procs import free_port, start_server, stop
 
 SEED_QUESTIONS = [
     "What is the homelessness target?",
@@ -157,16 +157,8 @@ def run_one(size: str, workdir: Path, threads: int, server: bool) -> dict:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _server_latency(store_path, corpus, spec, threads, questions, workdir, size) -> dict:
     """The same ingest and questions through a `chroma run` server on loopback."""
-    import urllib.request
-
     from assistant.service import Assistant
     from ingest.pipeline import ingest
     from ingest.store import Store
@@ -174,18 +166,12 @@ def _server_latency(store_path, corpus, spec, threads, questions, workdir, size)
     exe = Path(sys.executable).parent / "chroma"
     if not exe.exists():
         return {"skipped": "chroma command not installed"}
-    port = _free_port()
+    port = free_port()
     data = workdir / f"chroma-server-{size}"
-    proc = subprocess.Popen([str(exe), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    proc = start_server([str(exe), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                        f"{url}/api/v2/heartbeat")
     try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.3)
         store = Store(workdir / f"store-server-{size}", spec=spec, threads=threads, chroma_url=url, create=True)
         t0 = time.perf_counter()
         report = ingest(store, corpus, progress=False)
@@ -201,11 +187,7 @@ def _server_latency(store_path, corpus, spec, threads, questions, workdir, size)
         ms = _latencies(full, questions, 2)
         return {"ingest_chunks_per_s": round(report.chunks_written / ingest_s, 1), "answer": _stats(ms)}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 def cold_ask(store_path: Path) -> float:

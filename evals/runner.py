@@ -76,7 +76,7 @@ def build_system(name: str, store, corpus: list[str]) -> System:
     def rank(item):
         bot._refresh()
         q = bot.correct_typos(analyse(standalone(item["question"], _history(item))))
-        return [h.source for h in bot.retriever.search(q, 10)]
+        return [h.source for h in bot.retriever.search(q, 10, idf=bot._idf)]
 
     return System(name, answer, rank)
 

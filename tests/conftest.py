@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -49,10 +48,7 @@ def assistant(corpus_store):
     return Assistant(corpus_store)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from policyqa.procs import free_port  # noqa: E402,F401 - re-exported for the tests
 
 
 @pytest.fixture

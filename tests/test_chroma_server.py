@@ -1,10 +1,7 @@
 """The same code against a real Chroma server (`chroma run`) on loopback."""
 
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ from conftest import free_port
 from ingest.pipeline import ingest
 from ingest.store import Store
 from policyqa.errors import StoreError
+from policyqa.procs import start_server, stop
 
 pytestmark = [pytest.mark.integration, pytest.mark.server]
 
@@ -29,25 +27,14 @@ def chroma_server(tmp_path_factory):
         pytest.skip("the chroma command is not installed")
     port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([exe, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start within 60 s")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        proc = start_server([exe, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                            f"{url}/api/v2/heartbeat")
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    yield url
+    stop(proc)
 
 
 def test_ingest_and_ask_through_a_chroma_server(chroma_server, tmp_path, corpus_dir):

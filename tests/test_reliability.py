@@ -19,6 +19,7 @@ import pytest
 
 from conftest import free_port
 from ingest.pipeline import ingest
+from policyqa.procs import start_server
 from ingest.store import Store
 from policyqa.errors import StoreError
 
@@ -209,18 +210,9 @@ def test_chroma_server_dying_midway(tmp_path, reliability):
         pytest.skip("chroma command not installed")
     corpus = _synth(tmp_path, 8000)
     port = free_port()
-    server = subprocess.Popen([str(exe), "run", "--path", str(tmp_path / "cs"), "--host", "127.0.0.1",
-                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              stdin=subprocess.DEVNULL)
+    server = start_server([str(exe), "run", "--path", str(tmp_path / "cs"), "--host", "127.0.0.1",
+                           "--port", str(port)], f"http://127.0.0.1:{port}/api/v2/heartbeat")
     try:
-        import urllib.request
-
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.3)
         env = dict(os.environ, POLICYQA_EMBEDDING="hash")
         proc = subprocess.Popen(CLI + ["ingest", str(corpus), "--store", str(tmp_path / "local"),
                                        "--chroma-url", f"http://127.0.0.1:{port}"], env=env,
