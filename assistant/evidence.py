@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from assistant.lexicon import DANISH_SYNONYMS, to_danish
 from assistant.models import Hit
 from assistant.question import Question
+from assistant.safety import is_instruction
 from ingest.dates import find_dates
 from ingest.numbers import NUMBER_RE, find_quantities
 from ingest.text import content_terms, split_sentences
@@ -240,6 +241,8 @@ class EvidenceScorer:
             spans = units_of(hit.text)
             for j, (a, b) in enumerate(spans):
                 text = hit.text[a:b]
+                if is_instruction(text):
+                    continue  # instructions inside documents are data, never evidence
                 cov_set = self.covered(q, set(content_terms(text)), text)
                 got = sum(weights[i] for i in cov_set)
                 got += self.context_weight * sum(weights[i] for i in ctx - cov_set)

@@ -26,6 +26,12 @@ _INJECTION = re.compile(
 )
 
 
+def is_instruction(text: str) -> bool:
+    """Text addressed to an assistant ("ignore previous instructions", "sig at ..."): in a
+    document it is data, never evidence and never a goal."""
+    return bool(_INJECTION.search(text))
+
+
 def split_clauses(text: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<=[.!?])\s+|\n+", text) if c.strip()]
 

@@ -67,6 +67,11 @@ class Catalog:
             with self._conn() as c:
                 c.executescript(_SCHEMA)
                 c.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise StoreError(f"the store's catalog {self.path} is locked by another program "
+                                 "(an ingest still running?); try again when it has finished") from e
+            raise StoreError(f"the store's catalog {self.path} is unreadable ({e})") from e
         except sqlite3.DatabaseError as e:
             raise StoreError(f"the store's catalog {self.path} is unreadable ({e})") from e
 
