@@ -163,8 +163,8 @@ class Assistant:
             q = analyse(question or "")
             return abstain(q, "reason_injection" if injected else "reason_empty")
         full = standalone(text, history)
-        if self.llm is not None and history and full == text and is_follow_up(text):
-            full = self.llm.condense(text, history) or full
+        if self.llm is not None and history and is_follow_up(text):
+            full = self.llm.condense(text, history) or full  # the model reads the conversation
         parts = split_compound(full)
         if len(parts) > 1:
             answers = [self._answer(p, filters, mode, on_token) for p in parts]

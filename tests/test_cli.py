@@ -58,3 +58,20 @@ def test_ingest_json_summary_and_goals(tmp_path, corpus_dir):
     assert {g["kind"] for g in home} == {"numeric_target", "direction_only"}
     csv = run("goals", "--store", store, "--csv", "--year", "2020").stdout
     assert csv.splitlines()[0].startswith("announced,programme") and len(csv.splitlines()) == 10
+
+
+@pytest.mark.integration
+def test_feedback_export(tmp_path):
+    from ingest.catalog import Catalog
+
+    store = tmp_path / "s"
+    store.mkdir()
+    cat = Catalog(store / "catalog.sqlite")
+    cat.add_feedback("Hvad er målet?", "Målet er 25 procent [1].", [{"n": 1, "source": "a.txt"}], -1,
+                     "mangler årstal", "da")
+    out = run("feedback", "export", "--store", str(store))
+    row = json.loads(out.stdout.splitlines()[0])
+    assert row["rating"] == -1 and row["comment"] == "mangler årstal" and row["citations"][0]["source"] == "a.txt"
+    csv_file = tmp_path / "fb.csv"
+    run("feedback", "export", "--store", str(store), "--format", "csv", "--out", str(csv_file))
+    assert csv_file.read_text(encoding="utf-8").splitlines()[0].startswith("id,created,question")

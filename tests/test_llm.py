@@ -119,3 +119,11 @@ def test_unknown_answerer_setting_is_a_usage_error():
 
     with pytest.raises(Exception):
         Settings(answerer="gpt-9")
+
+
+def test_follow_ups_are_condensed_by_the_model(assistant):
+    bot = _bot(assistant, [AIMessage(content="Hvad er målet for narkorelaterede dødsfald?"),
+                           AIMessage(content="Målet er højst 200 personer [1].")])
+    a = bot.ask("Hvad så med dem, der dør af stoffer?", history=[("Hvad er målet for hjemløse?", "…")])
+    assert a.standalone_question == "Hvad er målet for narkorelaterede dødsfald?"
+    assert "200" in a.answer
