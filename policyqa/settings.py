@@ -31,8 +31,9 @@ class Settings(BaseSettings):
     top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
     fusion: Literal["auto", "dense", "bm25", "hybrid"] = Field(
         "auto",
-        description="Retrieval: 'auto' fuses dense and Danish BM25 for Danish questions and "
-        "uses dense alone for English ones; or force one of dense, bm25, hybrid.",
+        description="Retrieval: 'auto' fuses dense and Danish BM25 for Danish and English questions "
+        "(English mapped to Danish terms) and uses dense alone for other languages; or force one "
+        "of dense, bm25, hybrid.",
     )
     rerank: bool = Field(
         False, description="Re-rank answer sentences by embedding similarity: measured +2 points of "
