@@ -120,7 +120,7 @@ def run_one(size: str, workdir: Path, threads: int, server: bool) -> dict:
 
     def retrieval(q):
         emb.clear_cache()
-        bot.retriever.search(bot.correct_typos(analyse(q)), bot.top_k)
+        bot.retriever.search(bot.correct_typos(analyse(q)), bot.top_k, idf=bot._idf)
 
     def full(q):
         emb.clear_cache()

@@ -230,7 +230,11 @@ def eval_cmd(
     st = Store.from_settings(s)
     results = run(st, items, names, corpus)
     out_dir = out or Path("evals/reports") / split
-    report.write(results, out_dir, split=split, questions=str(qpath), tuned=tuned_defaults(),
+    try:
+        shown = Path(qpath).resolve().relative_to(Path.cwd())
+    except ValueError:
+        shown = Path(qpath)
+    report.write(results, out_dir, split=split, questions=str(shown), tuned=tuned_defaults(),
                  previous=previous)
     print(f"{split} split, {len(items)} questions\n")
     print(report.comparison_table(results))
