@@ -16,8 +16,9 @@ from ingest.topics import BY_KEY
 _YOUNG = re.compile(r"\b(young|youth|children|kids|unge|ungdom\w*|børn\w*|teenage\w*)\b", re.I)
 _ADULT = re.compile(r"\b(adults?|voksne|voksenområdet)\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
-_MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+)\s+(?:[Kk]ommune|[Mm]unicipality)\b|"
-                           r"\b(?:i|in)\s+([A-ZÆØÅ][a-zæøå]+)\b")
+_MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå-]+)\s+(?:[Kk]ommunes?|[Mm]unicipality'?s?)\b|"
+                           r"\b(?:i|in)\s+([A-ZÆØÅ][a-zæøå-]+)\b|\b([A-ZÆØÅ][a-zæøå-]+)s\s+(?:mål|targets?|goals?)\b|"
+                           r"\b([A-ZÆØÅ][a-zæøå-]+)'s?\b")
 
 DIRECTION = {
     "en": {"decrease": "reduce", "increase": "increase", "improve": "improve",
@@ -63,13 +64,23 @@ def select_goals(q: Question, goals: list[Goal]) -> list[Goal]:
         return []
     pool = goals
     m = _MUNICIPALITY.search(q.text)
-    named = next((x for x in (m.group(1), m.group(2)) if x), None) if m else None
+    named = next((x for x in (m.group(1), m.group(2), m.group(3), m.group(4)) if x), None) if m else None
+    if named and named.lower() in _NOT_PLACES:
+        named = None
     if named and named.lower() not in ("danmark", "denmark"):
         local = [g for g in pool if named.lower() in (g.set_by or "").lower()
                  or named.lower() in (g.programme or "").lower()]
         if not local:
             return []  # the question is about a municipality whose goals we do not have
         pool = local
+    elif re.search(r"\b(kommunal\w*|kommunerne\w*|kommunernes|municipal\w*|local)\b", q.text, re.I):
+        pool = [g for g in pool if not _national(g)]  # "the municipal targets"
+    elif any(_national(g) for g in pool):
+        # no municipality named: national goals answer "what is the target for X?", and
+        # municipal goals only where there are no national ones on the topic
+        national = [g for g in pool if _national(g)]
+        covered = {g.topic for g in national}
+        pool = national + [g for g in pool if not _national(g) and g.topic not in covered]
     years = {int(y.group(0)) for y in _YEAR.finditer(q.text)}
     if years:
         dated = [g for g in pool if g.deadline in years or _year(g.announced) in years
@@ -101,6 +112,16 @@ def select_goals(q: Question, goals: list[Goal]) -> list[Goal]:
     if q.list_question or years:
         return _order(pool)
     return []
+
+
+_NOT_PLACES = {"regeringen", "regeringens", "government", "the", "danish", "dansk", "dette", "det",
+               "hvad", "what", "hvilke", "which", "de", "den", "denmark", "danmark", "minister",
+               "council", "rådet", "it", "that", "there", "who", "where"}
+
+
+def _national(g: Goal) -> bool:
+    s = (g.set_by or "").lower()
+    return "regering" in s or "minist" in s or "folketing" in s
 
 
 def _year(date: str | None) -> int | None:

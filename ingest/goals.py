@@ -130,6 +130,9 @@ def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | No
             change = change or q  # "med 25 procent", "2.300 flere personer"
         else:
             target = target or q
+    if re.match(r"^(ingen|ikke et eneste|no)\b", text.strip().lstrip("•- "), re.I) and target is None \
+            and re.search(r"\bskal\b", text, re.I):
+        target = Quantity(0.0, "persons", "at_most")  # "Ingen unge skal sove på gaden"
     if "halver" in text.lower() and change is None:
         change = Quantity(50.0, "%", None)
     if "fordobl" in text.lower() and change is None:
@@ -150,9 +153,10 @@ def _programme(doc: Document) -> str | None:
                   r"(?:sociale\s+)?mål\s+for\s+([a-zæøå][a-zæøå ]{2,40}?)(?=[.,:\n]|$)", text, re.I)
     if m and not names:
         names.append(f"{m.group(1)} mål for {m.group(2).strip()}")
-    m = re.search(r"\b([A-ZÆØÅ][\wæøå-]*(?:strategi|handleplan|politik|plan))(?:en)?\b", doc.title)
+    m = re.search(r"\b([\wæøå-]*(?:strategi|handleplan|politik|plan))(?:en)?(\s+(?:19|20)\d\d(?:\s*[-–]\s*"
+                  r"(?:19|20)\d\d)?)?\b", doc.title, re.I)
     if m and not names:
-        names.append(m.group(1))
+        names.append((m.group(1) + (m.group(2) or "")).strip())
     if not names:
         return None
     return names[0] if len(names) == 1 else f'{names[0]} ("{names[1]}")'
@@ -281,6 +285,8 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
     topic = classify(text if not inline else text[inline.end():] or text)
     change, target, baseline = (None, None, None) if intention else _numbers(text)
     direction = _direction(text)
+    if target is not None and target.value == 0 and target.bound == "at_most":
+        direction = direction or "decrease"
     if direction is None and target is not None:
         direction = {"at_most": "decrease", "below": "decrease"}.get(target.bound or "", "increase")
     kind = "intention" if intention else ("numeric_target" if (change or target) else "direction_only")

@@ -35,7 +35,8 @@ TOPICS: tuple[Topic, ...] = (
        r"herberg|forsorgshjem|boform|§ ?110|homeless shelter|hostel|shelter stay|"
        r"return(s|ing)? to (a )?shelter"),
     _t("homelessness", "hjemløshed", "homelessness",
-       r"hjemløs|homeless|gadesov|rough sleep|sleeping rough|without a home|houseless"),
+       r"hjemløs|homeless|gadesov|sove på gaden|på gaden|rough sleep|sleeping rough|without a home|"
+       r"houseless"),
     _t("womens_shelters", "kvindekrisecentre", "women's shelters",
        r"kvindekrisecent|krisecent|women'?s (crisis )?(shelter|refuge)|crisis cent"),
     _t("violence_close_relationships", "vold i nære relationer", "violence in close relationships",

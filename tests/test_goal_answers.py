@@ -87,3 +87,37 @@ def test_goal_citations_are_the_goal_sentences(assistant):
     a = assistant.ask("What is the target for drug-related deaths?")
     for c in a.citations:
         assert c.quote and c.quote in c.text
+
+
+def test_national_first_and_named_municipalities(tmp_path, corpus_dir):
+    """With municipal documents in the store, an unscoped question gets the national goals;
+    a named municipality gets its own; "municipal targets" gets the municipalities'."""
+    import shutil
+
+    from assistant.service import Assistant
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+
+    docs = tmp_path / "docs"
+    shutil.copytree(corpus_dir, docs)
+    (docs / "aarhus.md").write_text(
+        "# Aarhus Kommunes hjemløsestrategi 2022-2026\n\nByrådets mål frem mod 2026:\n\n"
+        "- Antallet af hjemløse i Aarhus skal reduceres med 30 procent.\n"
+        "- Ingen unge under 25 år skal sove på gaden.\n", encoding="utf-8")
+    (docs / "odense.html").write_text(
+        "<html><body><nav>Forside Borger</nav><main><h1>Odense vil halvere hjemløsheden</h1>"
+        "<p>28. marts 2023</p><p>Socialudvalget i Odense Kommune har vedtaget, at antallet af hjemløse "
+        "skal halveres inden 2030.</p></main></body></html>", encoding="utf-8")
+    store = Store(tmp_path / "s", create=True)
+    ingest(store, [str(docs)], progress=False)
+    bot = Assistant(store)
+    national = bot.ask("What is the homelessness target?")
+    assert {c.source for c in national.citations} == {"001_405a48008b46e200.txt", "002_c24bb77234d1363e.txt"}
+    aarhus = bot.ask("Hvad er målet for hjemløse i Aarhus?")
+    assert {c.source for c in aarhus.citations} == {"aarhus.md"} and "30" in aarhus.answer
+    assert any(g["target_value"] == {"value": 0.0, "unit": "persons", "bound": "at_most"} for g in aarhus.goals)
+    odense = bot.ask("Hvad er Odense Kommunes mål for hjemløshed?")
+    assert {c.source for c in odense.citations} == {"odense.html"} and "50" in odense.answer
+    municipal = bot.ask("What are the municipal homelessness targets?")
+    assert {c.source for c in municipal.citations} == {"odense.html", "aarhus.md"}
+    assert bot.ask("What is Aarhus's homelessness goal?").citations[0].source == "aarhus.md"
