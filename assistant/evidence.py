@@ -17,7 +17,9 @@ from ingest.topics import BY_KEY
 
 _ROLE = re.compile(r"\b(formand|forkvinde|næstformand|direktør|minister|borgmester|rådmand|"
                    r"chef|leder|sagsbehandler|kommunikationskonsulent)\w*", re.I)
-_NOT_NAME = re.compile(r"\b(Rådet|Socialt|Udsatte|Kommune|Udvalget|Ministeriet|Styrelsen|Danmark|"
+_NOT_NAME = re.compile(r"\b(Formand|Formanden|Forkvinde|Næstformand|Direktør|Direktøren|Borgmester|"
+                       r"Borgmesteren|Minister|Ministeren|Rådmand|Sagsbehandler|Rådet|Socialt|Udsatte|Kommune|"
+                       r"Udvalget|Ministeriet|Styrelsen|Danmark|"
                        r"Regeringen|Folketinget|Den|Det|De|Der|Vi|Jeg|Han|Hun|Og|Men|På|Som|"
                        r"Socialstyrelsen|Socialstyrelsens|Pressemeddelelse|Status|Social|Sundhed|"
                        r"Beskæftigelse|Indstilling|Beslutning|Housing)\b")
@@ -156,9 +158,11 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
             return 1.0
         if _SEASON.search(text):
             return 0.8
-        if re.search(r"\b(19|20)\d\d\b|\b\d{1,2}\.\s+(januar|februar|marts|april|maj|juni|juli|"
+        if re.search(r"\b\d{1,2}\.\s+(januar|februar|marts|april|maj|juni|juli|"
                      r"august|september|oktober|november|december)", text, re.I):
             return 0.9
+        if re.search(r"\b(19|20)\d\d\b", text):
+            return 0.7
         return 0.5 if doc_date else 0.0
     if t == "where":
         return 1.0 if _PLACE.search(text) else 0.0

@@ -92,6 +92,10 @@ class ExtractiveAnswerer:
         best = units[0]
         chosen = [best]
         follow = self._continuation(best, units, hits)
+        if follow is None and q.answer_type in _TYPED and best.type_fit < 1.0:
+            # "Forvaltningen fremlægger forslag til en målsætning for X." restates the question;
+            # the number stands in the next sentence of the same passage
+            follow = self._neighbour_with_answer(best, units)
         if follow is not None:
             chosen.append(follow)
         if _MULTI.search(q.text) or sum(1 for e in q.entities if re.fullmatch(r"(19|20)\d\d", e)) >= 2:
@@ -143,6 +147,12 @@ class ExtractiveAnswerer:
                             nxt.text) and len(nxt.text) < 350:
             return nxt
         return None
+
+    @staticmethod
+    def _neighbour_with_answer(best: Unit, units: list[Unit]) -> Unit | None:
+        near = [u for u in units if u.hit == best.hit and u.type_fit >= 1.0
+                and 0 <= u.start - best.end <= 3]
+        return near[0] if near else None
 
     def answer(self, q: Question, hits: list[Hit]) -> Answer:
         chosen, reason, kw = self.select(q, hits)

@@ -283,6 +283,14 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
     if not intention and (lead_in or not _is_goal(text, ctx, block)):
         return None
     topic = classify(text if not inline else text[inline.end():] or text)
+    if topic.key == "other":
+        # "Målet er at nedbringe andelen fra 12 til 8 procent": what the share is of stands in
+        # the sentence before, the heading or the title
+        before = doc.text[max(block.start, start - 400):start]
+        for context in (before, ctx.lead, _heading_before(doc, start), doc.title):
+            if context and classify(context).key != "other":
+                topic = classify(context)
+                break
     change, target, baseline = (None, None, None) if intention else _numbers(text)
     direction = _direction(text)
     if target is not None and target.value == 0 and target.bound == "at_most":
@@ -313,6 +321,11 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
         direction=None if intention else direction, change=change, target_value=target,
         deadline=deadline, baseline=baseline, baseline_year=baseline_year, kind=kind,
     )
+
+
+def _heading_before(doc: Document, start: int) -> str:
+    heads = [b.text for b in doc.blocks if b.kind == "heading" and b.start < start]
+    return heads[-1] if heads else ""
 
 
 def _setter_in(text: str) -> str | None:

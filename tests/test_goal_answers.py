@@ -121,3 +121,29 @@ def test_national_first_and_named_municipalities(tmp_path, corpus_dir):
     municipal = bot.ask("What are the municipal homelessness targets?")
     assert {c.source for c in municipal.citations} == {"odense.html", "aarhus.md"}
     assert bot.ask("What is Aarhus's homelessness goal?").citations[0].source == "aarhus.md"
+
+
+def test_minutes_where_the_target_follows_the_proposal(tmp_path):
+    """The sentence that restates the question ("Forvaltningen fremlægger forslag til en
+    målsætning for X") must not beat the one with the numbers."""
+    from assistant.service import Assistant
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+
+    f = tmp_path / "vejle-referat.txt"
+    f.write_text("Beskæftigelsesudvalget\n\nReferat af mødet den 14. februar 2024\n\n"
+                 "12. Lokal målsætning for unge på kontanthjælp\n\nSagsfremstilling\n\n"
+                 "Forvaltningen fremlægger forslag til en lokal målsætning for andelen af unge på "
+                 "kontanthjælp i Vejle Kommune. Målet er at nedbringe andelen fra 12 procent til højst 8 "
+                 "procent inden udgangen af 2026. Indsatsen finansieres inden for den eksisterende ramme.\n\n"
+                 "Beslutning\n\nGodkendt. Formand Lise Holm (V) deltog ikke.\n", encoding="utf-8")
+    store = Store(tmp_path / "s", create=True)
+    ingest(store, [str(f)], progress=False)
+    (goal,) = store.catalog.goals()
+    assert goal.topic == "employment" and goal.target_value.value == 8 and goal.baseline.value == 12
+    bot = Assistant(store)
+    for q in ("Hvad er Vejles mål for unge på kontanthjælp?",
+              "What is the target for young people on cash benefits in Vejle?"):
+        a = bot.ask(q)
+        assert "8" in a.answer and "2026" in a.answer, a.answer
+    assert "**Lise Holm**" in bot.ask("Who chairs the employment committee?").answer
