@@ -120,7 +120,45 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     (r"directions?", "retning"),
     (r"specific|concrete|numeric(al)?", "konkrete"),
 )
-_COMPILED = [(re.compile(rf"\b(?:{en})\b", re.I), da) for en, da in _LEXICON]
+def _load_extra() -> tuple[tuple[str, str], ...]:
+    """More entries from lexicon_extra.tsv (English pattern TAB Danish words), data not code."""
+    from pathlib import Path
+
+    path = Path(__file__).with_name("lexicon_extra.tsv")
+    if not path.exists():
+        return ()
+    known = {alt for en, _ in _LEXICON for alt in en.split("|")}
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "\t" not in line or line.startswith("#"):
+            continue
+        en, da = (x.strip() for x in line.split("\t", 1))
+        alts = [a for a in en.split("|") if a and a not in known]
+        if not alts or not da or not re.fullmatch(r"[a-z' \-|()?]+", "|".join(alts)):
+            continue
+        try:
+            re.compile("|".join(alts))
+        except re.error:
+            continue
+        out.append(("|".join(alts), da))
+    return tuple(out)
+
+
+def _alternatives(entries) -> list[tuple[str, str]]:
+    """Every top-level alternative as its own entry, longest phrases first, so that "cash
+    benefit" or "youth crime board" wins over "benefit" or "youth" wherever they overlap."""
+    out = []
+    for en, da in entries:
+        for alt in re.split(r"\|(?![^()]*\))", en):
+            if alt:
+                out.append((alt, da))
+    return sorted(out, key=lambda e: (-(e[0].count(" ") + e[0].count("-") + e[0].count("[- ]")), -len(e[0])))
+
+
+_ALL = _alternatives(_LEXICON + _load_extra())
+_ANY = re.compile("|".join(rf"\b(?:{en})\b" for en, _ in _ALL), re.I)
+_EACH = [(re.compile(rf"(?:{en})", re.I), da) for en, da in _ALL]
+
 
 # Danish words that documents say differently: question word -> document words.
 DANISH_SYNONYMS: dict[str, str] = {
@@ -141,32 +179,33 @@ DANISH_SYNONYMS: dict[str, str] = {
 }
 
 
-_WORD_PATTERNS = [re.compile(rf"(?:{en})", re.I) for en, _ in _LEXICON]
+_ANY_WHOLE = re.compile("|".join(f"(?:{en})" for en, _ in _ALL), re.I)
+_LITERAL = {en: da for en, da in reversed(_ALL) if re.fullmatch(r"[a-z' -]+", en)}
 
 
 def known_english(word: str) -> bool:
     """Whether a lexicon pattern matches this word whole ('labour', 'homelessness')."""
-    return any(p.fullmatch(word) for p in _WORD_PATTERNS)
+    return _ANY_WHOLE.fullmatch(word) is not None
 
 
 def english_vocabulary() -> set[str]:
     """Plain English words the lexicon knows (for correcting typos in English questions)."""
     out: set[str] = set()
-    for en, _ in _LEXICON:
+    for en, _ in _ALL:
         out |= {w for w in re.findall(r"[a-z]{4,}", en)}
     return out
 
 
 def translate_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, danish words) for each English policy term in `text`, phrases before words;
-    a matched span is not matched again."""
-    taken: list[tuple[int, int, str]] = []
-    for pattern, da in _COMPILED:
-        for m in pattern.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b, _ in taken):
-                continue
-            taken.append((m.start(), m.end(), da))
-    return sorted(taken)
+    """(start, end, danish words) for each English policy term in `text`; at each position
+    the longest known phrase wins."""
+    out: list[tuple[int, int, str]] = []
+    for m in _ANY.finditer(text):
+        found = m.group(0)
+        da = _LITERAL.get(found.lower()) or next((d for p, d in _EACH if p.fullmatch(found)), None)
+        if da:
+            out.append((m.start(), m.end(), da))
+    return out
 
 
 def to_danish(text: str) -> str:

@@ -133,21 +133,26 @@ def _entities(text: str, lang: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _en_vocab() -> tuple[str, ...]:
-    return tuple(sorted(english_vocabulary() | set(EN_STOP)))
+def _en_vocab() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    words = english_vocabulary() | set(EN_STOP)
+    by_first: dict[str, list[str]] = {}
+    for w in words:
+        by_first.setdefault(w[:1], []).append(w)
+    return frozenset(words), {k: tuple(sorted(v)) for k, v in by_first.items()}
 
 
 def fix_english_typos(text: str) -> str:
-    """'homelesness' -> 'homelessness', 'agrement' -> 'agreement', against the lexicon's words."""
-    vocab = _en_vocab()
-    vocab_set = set(vocab)
+    """'homelesness' -> 'homelessness', 'agrement' -> 'agreement', against the lexicon's words
+    (candidates share the first letter: typos rarely hit it, and it keeps this fast)."""
+    vocab_set, by_first = _en_vocab()
 
     def fix(m: re.Match) -> str:
         w = m.group(0)
         low = w.lower()
         if len(low) < 4 or low in vocab_set or w[0].isupper() or known_english(low):
             return w
-        near = difflib.get_close_matches(low, vocab, n=1, cutoff=0.85)
+        pool = [v for v in by_first.get(low[:1], ()) if abs(len(v) - len(low)) <= 2]
+        near = difflib.get_close_matches(low, pool, n=1, cutoff=0.85)
         if not near or near[0].startswith(low) or low.startswith(near[0]):
             return w  # an inflection ("dated" for "date"), not a typo
         return near[0]
