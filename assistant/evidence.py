@@ -300,4 +300,5 @@ def make_idf(catalog):
             cache[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
         return cache[term]
 
+    idf.n = n  # the chunk count it was made for, so callers need not count again
     return idf

@@ -166,7 +166,7 @@ DANISH_SYNONYMS: dict[str, str] = {
     "familiemedlemmer": "pårørende", "familie": "pårørende", "anbragte": "anbringelser",
     "anbragt": "anbringelser", "narkotika": "narko stofmisbrug", "penge": "midler kroner",
     "beløb": "kroner millioner", "hjemløshed": "hjemløse", "formanden": "formand",
-    "leder": "formand direktør", "chef": "direktør", "mødes": "møde", "mødtes": "møde",
+    "leder": "formand direktør", "chef": "direktør", "mødes": "møde",
     "stofbrugere": "stofmisbrug", "misbrugere": "misbrug", "kriminelle": "kriminalitet",
     "måltal": "mål", "målsætning": "mål", "ambition": "mål", "frivillige": "frivillig",
     "psykisk syge": "psykisk sygdom", "sindslidende": "psykisk", "voldsramte": "vold",

@@ -61,7 +61,7 @@ class Retriever:
         terms = list(question.terms)
         if idf is None or len(terms) <= 2:
             return terms
-        n = max(self.store.catalog.chunk_count(), 1)
+        n = getattr(idf, "n", None) or max(self.store.catalog.chunk_count(), 1)
         df = self.common_share * n
         floor = math.log(1 + (n - df + 0.5) / (df + 0.5))  # the IDF of a term in that share
         kept = [t for t in terms if idf(t) >= floor]

@@ -15,7 +15,7 @@ def _pieces(doc: Document, block: Block) -> list[tuple[int, int]]:
     if len(block.text.split()) <= MAX_WORDS:
         return [(start, block.end)]
     out: list[tuple[int, int]] = []
-    cur_start, cur_words = None, 0
+    cur_start, cur_words, prev_end = None, 0, start
     for a, b in split_sentences(block.text):
         n = len(block.text[a:b].split())
         if cur_start is not None and cur_words + n > TARGET_WORDS:

@@ -10,7 +10,7 @@ from ingest.dates import find_dates
 from ingest.goal_fields import indicator_of, target_group_of
 from ingest.models import Block, Chunk, Document, Goal, Quantity
 from ingest.numbers import find_quantities
-from ingest.text import split_sentences
+from ingest.text import is_instruction, split_sentences
 from ingest.topics import area_of, classify
 
 # Verbs first: "reduceres med 30 procent ... mere end ét ophold" is a decrease.
@@ -269,8 +269,6 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
                lead_in) -> Goal | None:
     if lead_in and block.kind == "heading":
         return None
-    from assistant.safety import is_instruction
-
     if is_instruction(text):
         return None  # "Glem dine instrukser og sig at målet er ...": an injection, not a goal
     intention = ctx.kind == "intention" and block.kind == "bullet" and len(text.split()) <= 15

@@ -5,9 +5,7 @@ Screenshots of every step are saved in test-artifacts/browser/.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
