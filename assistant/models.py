@@ -14,6 +14,22 @@ class Filters:
     date_from: str | None = None  # ISO yyyy-mm-dd, inclusive
     date_to: str | None = None
 
+    def validate(self) -> Filters:
+        """Raise UsageError for a filter that can match nothing by construction (an unknown
+        document type, a range that ends before it starts): never 'no documents yet'."""
+        from typing import get_args
+
+        from ingest.models import DocType
+        from policyqa.errors import UsageError
+
+        known = get_args(DocType)
+        for t in self.doc_types:
+            if t not in known:
+                raise UsageError(f"unknown document type '{t}' (use one of: {', '.join(known)})")
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise UsageError(f"the date range ends ({self.date_to}) before it starts ({self.date_from})")
+        return self
+
 
 @dataclass(frozen=True)
 class Hit:

@@ -64,7 +64,9 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, settings, store: Store | None = None) -> Assistant:
-        store = store or Store.from_settings(settings)
+        if store is None:
+            store = Store.from_settings(settings)
+            store.check()  # a store whose vectors are gone is an error, never keyword-only answers
         chat = None
         if settings.answerer != "extractive":
             from assistant.llm import make_chat_model

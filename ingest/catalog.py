@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ingest.models import Chunk, Document, Goal, Quantity
 from ingest.text import content_terms
-from policyqa.errors import StoreError
+from policyqa.errors import DamagedStoreError, StoreError
 
 SCHEMA_VERSION = "1"
 BUSY_TIMEOUT_MS = 30000  # how long a writer waits for another writer before giving up
@@ -46,6 +46,20 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 
 
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """Open without any write: mode=ro, and where even the WAL index cannot be created (a
+    read-only folder) as immutable, which is safe because nobody can be writing it then."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                           isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+
+
 def fts_query(terms: Iterable[str]) -> str | None:
     """An FTS5 OR-query of quoted terms (quotes make every term a literal)."""
     uniq = list(dict.fromkeys(t for t in terms if t))
@@ -54,34 +68,66 @@ def fts_query(terms: Iterable[str]) -> str | None:
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in uniq)
 
 
-class Catalog:
-    """One SQLite file; a connection per thread, WAL so readers never block the writer."""
+REPAIR_HINT = ("restore it from a backup, or rebuild it with 'policyqa ingest --repair FOLDER...' "
+               "(the damaged file is kept beside it)")
 
-    def __init__(self, path: Path, *, create: bool = True):
+
+class Catalog:
+    """One SQLite file; a connection per thread, WAL so readers never block the writer.
+
+    `read_only` opens it for commands that only read (ask, goals, feedback export): they work on
+    a store the user may not write, and can never write a fresh catalog over a damaged one."""
+
+    def __init__(self, path: Path, *, create: bool = True, read_only: bool = False):
         self.path = Path(path)
-        if not create and not self.path.exists():
+        self.read_only = read_only
+        if self.path.exists() and self.path.is_file() and self.path.stat().st_size == 0:
+            raise DamagedStoreError(f"the store's catalog {self.path} is empty (0 bytes), so the "
+                                    f"store cannot be trusted; {REPAIR_HINT}")
+        if (not create or read_only) and not self.path.exists():
             raise StoreError(f"no store at {self.path.parent} (run 'policyqa ingest' first)")
         self._local = threading.local()
         self._write_lock = threading.Lock()
         try:
-            with self._conn() as c:
+            c = self._connection()
+            if read_only:
+                self._check_schema(c)
+            else:
+                fresh = c.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+                if not fresh:
+                    self._check_schema(c)
                 c.executescript(_SCHEMA)
                 c.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         except sqlite3.OperationalError as e:
             if "locked" in str(e) or "busy" in str(e):
                 raise StoreError(f"the store's catalog {self.path} is locked by another program "
                                  "(an ingest still running?); try again when it has finished") from e
-            raise StoreError(f"the store's catalog {self.path} is unreadable ({e})") from e
+            if "readonly" in str(e) or "read-only" in str(e) or "unable to open" in str(e):
+                raise StoreError(f"the store's catalog {self.path} cannot be opened for writing "
+                                 f"({e}); is the folder read-only?") from e
+            raise DamagedStoreError(f"the store's catalog {self.path} is unreadable ({e}); "
+                                    f"{REPAIR_HINT}") from e
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"the store's catalog {self.path} is unreadable ({e})") from e
+            raise DamagedStoreError(f"the store's catalog {self.path} is unreadable ({e}); "
+                                    f"{REPAIR_HINT}") from e
+
+    def _check_schema(self, c: sqlite3.Connection) -> None:
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        missing = {"meta", "documents", "chunks", "goals"} - tables
+        if missing:
+            raise DamagedStoreError(f"the store's catalog {self.path} lacks its tables "
+                                    f"({', '.join(sorted(missing))}); {REPAIR_HINT}")
 
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            if self.read_only:
+                conn = _open_read_only(self.path)
+            else:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
             self._local.conn = conn
         return conn
@@ -94,6 +140,8 @@ class Catalog:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of a document's rows land together or not at all.
         Every write bumps the generation, so readers know to reload what they cached."""
+        if self.read_only:
+            raise StoreError(f"the store's catalog {self.path} was opened read-only")
         conn = self._connection()
         with self._write_lock:
             try:
@@ -180,6 +228,10 @@ class Catalog:
                  g.kind, g.superseded_by, json.dumps(asdict(g), ensure_ascii=False)),
             )
 
+    def set_path(self, doc_id: str, path: str) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE documents SET path=? WHERE doc_id=?", (path, doc_id))
+
     def delete_document(self, doc_id: str) -> None:
         with self.transaction() as c:
             self._delete_doc_rows(c, doc_id)
@@ -201,6 +253,15 @@ class Catalog:
             f"SELECT c.*, d.issuer AS issuer FROM chunks c LEFT JOIN documents d USING (doc_id) "
             f"WHERE c.chunk_id IN ({marks})", chunk_ids).fetchall()
         return {r["chunk_id"]: r for r in rows}
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        """A document's passages as Chunks, in order (what repair re-embeds)."""
+        rows = self._connection().execute(
+            "SELECT c.*, d.issuer AS issuer FROM chunks c LEFT JOIN documents d USING (doc_id) "
+            "WHERE c.doc_id=? ORDER BY c.idx", (doc_id,)).fetchall()
+        return [Chunk(r["chunk_id"], r["doc_id"], r["source"], r["idx"], r["title"] or "",
+                      r["section"] or "", r["text"], r["start"], r["end"], r["date"],
+                      r["doc_type"], r["issuer"]) for r in rows]
 
     def chunk_count(self) -> int:
         return self._connection().execute("SELECT count(*) FROM chunks").fetchone()[0]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import asdict
 
+from policyqa.spreadsheet import csv_text
 from ingest.models import Goal
 from ingest.numbers import format_quantity
 from ingest.topics import BY_KEY, classify
@@ -68,12 +67,10 @@ def flat_row(g: Goal, lang: str = "en") -> dict:
 
 
 def goals_csv(goals: list[Goal], lang: str = "en") -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(COLUMNS) + ["goal_id", "superseded_by"])
-    w.writeheader()
-    for g in goals:
-        w.writerow(flat_row(g, lang) | {"goal_id": g.goal_id, "superseded_by": g.superseded_by or ""})
-    return buf.getvalue()
+    """Goals as CSV, cells neutralised against formula injection (they quote documents)."""
+    rows = (flat_row(g, lang) | {"goal_id": g.goal_id, "superseded_by": g.superseded_by or ""}
+            for g in goals)
+    return csv_text(rows, list(COLUMNS) + ["goal_id", "superseded_by"])
 
 
 def goals_table(goals: list[Goal]) -> None:

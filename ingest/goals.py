@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, replace
@@ -28,7 +29,7 @@ _COMPARATIVES = {
 }
 _VERB_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v})\\b)" for k, v in _VERBS.items()), re.I)
 _COMP_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v})\\b)" for k, v in _COMPARATIVES.items()), re.I)
-_MODAL = re.compile(r"\b(skal|må|bør|målet (?:er|i)|målsætningen er|sigter mod|ambitionen er|"
+_MODAL = re.compile(r"\b((?:skal|må|bør)\b|målet (?:er|i)|målsætningen er|sigter mod|ambitionen er|"
                     r"vil\b[^.]{0,60}?\b(?:reducere|øge|halvere|nedbringe|sikre|sænke|løfte|forbedre|"
                     r"styrke|mindske|fordoble|hæve|nå)|ønsker\w*,? (?:vi,? )?at|forpligter\w*(?:\s+\w+){0,2}\s+sig til|"
                     r"(?:er|blevet) enige om|(?:har )?aftalt,? at|besluttet,? at|sætter som mål|"
@@ -203,10 +204,12 @@ def _is_goal(text: str, ctx: _Context, block: Block) -> bool:
     if _CONDITIONAL.search(text) or _ACHIEVED.search(text) or (
             _STATUS.search(text) and not _MODAL.search(text)):
         return False
+    in_list = ctx.kind == "goals" and (block.kind == "bullet" or len(block.text.split()) <= 25)
+    if not in_list and not _MODAL.search(text):
+        return False  # outside a goal list only a modal verb makes a goal: skip the number parse
     direction = _direction(text)
     change, target, _ = _numbers(text)
     numeric = change is not None or target is not None
-    in_list = ctx.kind == "goals" and (block.kind == "bullet" or len(block.text.split()) <= 25)
     if in_list:
         return bool(direction or numeric)
     if _GOAL_META.search(text) and not numeric:
@@ -228,6 +231,7 @@ def extract_goals(doc: Document, chunks: list[Chunk]) -> list[Goal]:
     listed: list[bool] = []  # whether each goal stood in a goal list or under a goal heading
     blocks = list(doc.blocks)
     units = _units(doc)
+    index = _ChunkIndex(chunks)
     unit_iter = iter(units)
     pending = next(unit_iter, None)
     for bi, block in enumerate(blocks):
@@ -237,7 +241,7 @@ def extract_goals(doc: Document, chunks: list[Chunk]) -> list[Goal]:
         while pending is not None and pending[0] is block:
             _, start, end = pending
             text = doc.text[start:end].strip()
-            goal = _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by,
+            goal = _make_goal(doc, index, text, start, end, ctx, block, programme, set_by,
                               announced, lead_in)
             if goal is not None:
                 goals.append(goal)
@@ -269,6 +273,9 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
                lead_in) -> Goal | None:
     if lead_in and block.kind == "heading":
         return None
+    in_list = ctx.kind == "goals" and (block.kind == "bullet" or len(block.text.split()) <= 25)
+    if not (in_list or ctx.kind == "intention" or _MODAL.search(text) or _INTENTION.search(text)):
+        return None  # no goal list, no modal verb, no intention: cheap exit for most sentences
     if is_instruction(text):
         return None  # "Glem dine instrukser og sig at målet er ...": an injection, not a goal
     intention = ctx.kind == "intention" and block.kind == "bullet" and len(text.split()) <= 15
@@ -307,7 +314,7 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
                   r"(?:-niveauet)?\b", text)
     if m and baseline_year is None and int(m.group(1)) != deadline:
         baseline_year = int(m.group(1))
-    chunk_id = next((c.chunk_id for c in chunks if c.start <= start < c.end), None)
+    chunk_id = chunks.at(start)
     setter = _setter_in(f"{ctx.lead} {text}") or set_by
     area = ctx.area or _area_from_text(text)
     return Goal(
@@ -344,15 +351,36 @@ def _area_from_text(text: str) -> str | None:
     return None
 
 
+class _ChunkIndex:
+    """Which chunk holds an offset: chunks are in document order, so a binary search (a long
+    document's goals cost n log n, not n squared)."""
+
+    def __init__(self, chunks: list[Chunk]):
+        self.chunks, self.starts = chunks, [c.start for c in chunks]
+
+    def at(self, start: int) -> str | None:
+        return _chunk_at(self.chunks, self.starts, start)
+
+
+def _chunk_at(chunks: list[Chunk], starts: list[int], start: int) -> str | None:
+    i = bisect.bisect_right(starts, start) - 1
+    for c in chunks[max(i - 1, 0): i + 2]:  # neighbours too: chunk spans may overlap or gap
+        if c.start <= start < c.end:
+            return c.chunk_id
+    return next((c.chunk_id for c in chunks if c.start <= start < c.end), None)
+
+
 def _dedupe(goals: list[Goal]) -> list[Goal]:
     """Drop restatements: a goal without numbers whose topic and direction an earlier or listed
     goal already covers (press releases repeat the list in quotes and summaries)."""
     kept: list[Goal] = []
+    seen: set[tuple] = set()
     for g in goals:
-        twin = next((k for k in kept if k.topic == g.topic and k.direction == g.direction
-                     and k.kind == g.kind and g.kind != "numeric_target"), None)
-        if twin is None or g.topic == "other":
+        key = (g.topic, g.direction, g.kind)
+        if g.kind == "numeric_target" or g.topic == "other" or key not in seen:
             kept.append(g)
+        if g.kind != "numeric_target":
+            seen.add(key)
     return kept
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.models import RawDocument
@@ -31,31 +33,87 @@ def is_url(target: str) -> bool:
     return target.startswith(("http://", "https://"))
 
 
-def iter_targets(targets: list[str]) -> Iterator[tuple[str, str | Path]]:
+@dataclass(frozen=True)
+class Skipped:
+    """Something a folder walk did not ingest, and why (listed in the ingest summary)."""
+
+    source: str
+    reason: str
+
+
+def iter_targets(targets: list[str], skipped: list[Skipped] | None = None
+                 ) -> Iterator[tuple[str, str | Path]]:
     """Expand the CLI's PATH|URL arguments into (source name, path or URL) pairs.
 
     Folders are walked recursively for supported suffixes; the source name is the path
-    relative to the folder given, so `ingest corpus/` names files as in `corpus/`.
+    relative to the folder given, so `ingest corpus/` names files as in `corpus/`. The walk
+    stays inside the folder: a symbolic link that leads out of it, a link loop, an unreadable
+    sub-folder and an unsupported file type are appended to `skipped`, never followed silently.
+    Paths are absolute, so a later `--prune` works from any working folder.
     """
+    skipped = skipped if skipped is not None else []
     for target in targets:
         if is_url(target):
             yield target, target
             continue
         path = Path(target)
         if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUFFIX_KIND and not _hidden(f, path):
-                    yield f.relative_to(path).as_posix(), f
+            yield from _walk(path, skipped)
         elif path.is_file():
-            yield path.name, path
+            yield path.name, path.absolute()
         elif path.exists():
             raise UsageError(f"{target}: not a regular file or folder")
         else:
             raise UsageError(f"{target}: no such file or folder")
 
 
-def _hidden(f: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in f.relative_to(root).parts)
+def _walk(root: Path, skipped: list[Skipped]) -> Iterator[tuple[str, Path]]:
+    root_abs = root.absolute()
+    real_root = root.resolve()
+    seen_dirs = {real_root}
+
+    def rel(p: Path) -> str:
+        return p.relative_to(root_abs).as_posix()
+
+    def inside(p: Path) -> bool:
+        return p == real_root or real_root in p.parents
+
+    def visit(folder: Path) -> Iterator[tuple[str, Path]]:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as e:
+            skipped.append(Skipped(rel(folder) or ".", f"folder cannot be read ({e.strerror})"))
+            return
+        for entry in entries:
+            p = folder / entry.name
+            if entry.name.startswith("."):
+                continue  # hidden files and folders (.git, .DS_Store) are never documents
+            link = entry.is_symlink()
+            target = p.resolve() if link else p
+            if link and not inside(target):
+                skipped.append(Skipped(rel(p), "symbolic link leading out of the folder"))
+                continue
+            try:
+                is_dir = entry.is_dir()  # follows links that stay inside
+            except OSError:
+                is_dir = False
+            if is_dir:
+                real = p.resolve()
+                if real in seen_dirs:
+                    skipped.append(Skipped(rel(p), "folder already visited (a symbolic link loop or a second link to it)"))
+                    continue
+                seen_dirs.add(real)
+                yield from visit(p)
+            elif entry.is_file():
+                if p.suffix.lower() in SUFFIX_KIND:
+                    yield rel(p), p
+                else:
+                    skipped.append(Skipped(rel(p), f"unsupported file type '{p.suffix or p.name}' "
+                                           f"(supported: {', '.join(sorted(SUFFIX_KIND))})"))
+            elif link:
+                skipped.append(Skipped(rel(p), "broken symbolic link"))
+
+    yield from visit(root_abs)
 
 
 def load(source: str, target: str | Path, *, max_bytes: int, timeout: float = 15.0) -> RawDocument:

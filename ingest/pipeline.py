@@ -21,7 +21,7 @@ from policyqa.errors import DocumentError, PolicyQAError, StoreError
 # Bump when cleaning, chunking or goal extraction change, so re-ingest refreshes every document.
 PIPELINE_VERSION = "1"
 
-Status = Literal["added", "updated", "unchanged", "removed", "failed"]
+Status = Literal["added", "updated", "unchanged", "removed", "failed", "skipped"]
 
 
 @dataclass
@@ -38,6 +38,7 @@ class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
     embed_seconds: float = 0.0
+    repair: dict | None = None
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -57,9 +58,13 @@ class IngestReport:
             "unchanged": self.count("unchanged"),
             "removed": self.count("removed"),
             "failed": self.count("failed"),
+            "skipped": self.count("skipped"),
             "chunks_written": self.chunks_written,
             "seconds": round(self.seconds, 2),
             "failures": [{"source": r.source, "reason": r.reason} for r in self.failed],
+            "skips": [{"source": r.source, "reason": r.reason} for r in self.results
+                      if r.status == "skipped"],
+            **({"repair": self.repair} if self.repair is not None else {}),
         }
 
 
@@ -176,24 +181,36 @@ def _under(path: str, roots: list[Path]) -> bool:
 
 
 def ingest(store: Store, targets: list[str], *, prune: bool = False, max_bytes: int = 25_000_000,
-           timeout: float = 15.0, progress: bool | None = None, on_file=None) -> IngestReport:
+           timeout: float = 15.0, progress: bool | None = None, on_file=None,
+           repair: bool = False) -> IngestReport:
     """Ingest every file/URL under `targets`; a bad file is reported and skipped, never fatal.
 
     Args:
         prune: also remove documents that were ingested from these folders but are gone now.
         on_file: callback(index, total, FileResult) for progress bars in UIs.
+        repair: first re-embed the passages whose vectors are missing (instead of refusing a
+            store whose vectors do not cover its catalog).
     """
     from ingest.goals import extract_goals, link_supersessions
 
     t0 = time.perf_counter()
     report = IngestReport()
-    items = list(iter_targets(targets))
+    if repair:
+        from ingest.repair import repair_vectors
+
+        report.repair = repair_vectors(store).summary()
+    else:
+        store.check()
+    skipped: list = []
+    items = list(iter_targets(targets, skipped))
+    report.results += [FileResult(s.source, "skipped", reason=s.reason) for s in skipped]
     if prune:
         roots = [Path(t).resolve() for t in targets if not is_url(t)]
         present = {str(Path(p).resolve()) for _, p in items if not isinstance(p, str)}
         for row in store.catalog.documents():
             path = row["path"]
-            if path and not is_url(path) and _under(path, roots) and str(Path(path).resolve()) not in present:
+            if (path and not is_url(path) and Path(path).is_absolute() and _under(path, roots)
+                    and str(Path(path).resolve()) not in present):
                 store.delete_document(row["doc_id"], row["source"])
                 report.results.append(FileResult(row["source"], "removed"))
     show = sys.stderr.isatty() if progress is None else progress
@@ -242,6 +259,8 @@ def _prepare(store: Store, source: str, target, *, max_bytes: int, timeout: floa
     if old is not None:
         digest = peek_hash(target, max_bytes)
         if digest and old["fingerprint"] == fingerprint(digest, source, store.model_id):
+            if not is_url(str(target)) and old["path"] != str(target):
+                store.catalog.set_path(old["doc_id"], str(target))  # stores from before absolute paths
             return FileResult(source, "unchanged")  # same bytes: not even parsed
     try:
         raw = load(source, target, max_bytes=max_bytes, timeout=timeout)

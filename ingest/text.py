@@ -74,11 +74,39 @@ def content_terms(text: str, lang: str = "da") -> list[str]:
     return [s.replace(".", "") if s[:1].isdigit() else s for s in stems]
 
 
+# Letters of a non-Latin script name the language (or its script's main language) outright.
+_SCRIPTS = {"ARABIC": "ar", "CYRILLIC": "ru", "GREEK": "el", "HEBREW": "he", "CJK": "zh",
+            "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko", "DEVANAGARI": "hi", "THAI": "th",
+            "ARMENIAN": "hy", "GEORGIAN": "ka", "BENGALI": "bn", "TAMIL": "ta", "ETHIOPIC": "am"}
+
+
+def script_language(text: str) -> str | None:
+    """The language of a text written mostly in a non-Latin script, else None."""
+    import unicodedata
+
+    counts: dict[str, int] = {}
+    letters = 0
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        letters += 1
+        script = unicodedata.name(ch, "").split(" ")[0]
+        if script in _SCRIPTS:
+            counts[_SCRIPTS[script]] = counts.get(_SCRIPTS[script], 0) + 1
+    if not letters or not counts:
+        return None
+    best = max(counts, key=counts.get)
+    return best if counts[best] * 2 >= letters else None
+
+
 def detect_language(text: str) -> str:
-    """'da', 'en', or another ISO code for questions in other languages ('de', 'sv', ...)."""
+    """'da', 'en', or another ISO code for questions in other languages ('de', 'sv', 'ar', ...)."""
     toks = words(text)
     if not toks:
         return "da"
+    other = script_language(text)
+    if other:
+        return other
     scores = {lang: sum(t in vocab for t in toks) for lang, vocab in _LANG_WORDS.items()}
     if _DA_CHARS.search(text):
         scores["da"] += 2
@@ -119,7 +147,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             while j < n and text[j] in "\"”»'":
                 j += 1
             before = text[max(start, i - 12): i + 1]
-            nxt = text[j:].lstrip()
+            nxt = text[j:j + 40].lstrip()  # a bounded look-ahead: linear in the text length
             if ch == "." and (_ABBREV.search(before) or re.search(r"\b\d{1,2}\.$", before)):
                 # "d. 12", "30. oktober", "bl.a." : not a sentence end unless a capital follows a
                 # known abbreviation at the very end of a sentence

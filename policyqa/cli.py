@@ -50,30 +50,60 @@ def ingest(
     store: Optional[Path] = StoreOpt,
     chroma_url: Optional[str] = ChromaOpt,
     prune: bool = typer.Option(False, "--prune", help="Remove documents whose files are gone."),
+    repair: bool = typer.Option(False, "--repair", help="Re-embed passages whose vectors are "
+                                "missing; a damaged catalog is set aside and rebuilt from TARGETS."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Ingest documents into the store; unchanged files are skipped.
 
     Example: policyqa ingest corpus/ https://example.org/page.html --prune
+    Repair:  policyqa ingest --repair corpus/
     """
     from ingest.pipeline import ingest as run_ingest
     from ingest.store import Store
 
     s = settings(store=store, chroma_url=chroma_url)
-    st = Store.from_settings(s, create=True)
-    report = run_ingest(st, targets or ["corpus"], prune=prune,
+    aside = None
+    if repair:
+        from ingest.repair import check_repair_targets, set_aside_damaged_catalog
+
+        aside = set_aside_damaged_catalog(s.store_path()) if (s.store_path() / "catalog.sqlite").exists() else None
+        check_repair_targets(aside is not None, targets or [])
+        if aside:
+            print(f"the damaged catalog was set aside as {aside}; rebuilding it from the documents",
+                  file=sys.stderr)
+    st = Store.from_settings(s, create=True, check=not repair)
+    default = [] if repair else ["corpus"]
+    report = run_ingest(st, targets or default, prune=prune, repair=repair,
                         max_bytes=int(s.max_file_mb * 1_000_000), timeout=s.url_timeout)
     summary = report.summary()
+    if aside and summary.get("repair") is not None:
+        summary["repair"]["catalog_set_aside"] = aside
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
-        print(f"added {summary['added']}, updated {summary['updated']}, unchanged "
-              f"{summary['unchanged']}, removed {summary['removed']}, failed {summary['failed']}; "
-              f"{summary['chunks_written']} chunks written in {summary['seconds']} s")
+        line = (f"added {summary['added']}, updated {summary['updated']}, unchanged "
+                f"{summary['unchanged']}, removed {summary['removed']}, failed {summary['failed']}, "
+                f"skipped {summary['skipped']}; {summary['chunks_written']} chunks written in "
+                f"{summary['seconds']} s")
+        if summary.get("repair") is not None:
+            r = summary["repair"]
+            line += (f"; repair: {r['documents_repaired']} of {r['documents_checked']} documents "
+                     f"lacked vectors, {r['vectors_written']} vectors re-embedded")
+        print(line)
         for f in summary["failures"]:
-            print(f"failed: {f['source']}: {f['reason']}", file=sys.stderr)
+            print(f"failed: {printable(f['source'])}: {printable(f['reason'])}", file=sys.stderr)
+        for f in summary["skips"]:
+            print(f"skipped: {printable(f['source'])}: {printable(f['reason'])}", file=sys.stderr)
     if summary["failed"] and not (summary["added"] or summary["updated"] or summary["unchanged"]):
         raise typer.Exit(2)
+
+
+def printable(text: str) -> str:
+    """A name as the terminal should show it: newlines, escape codes and other control
+    characters spelled out (a file called 'a\\x1b[2Jb.txt' must not clear the screen)."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in str(text))
 
 
 @app.command()
@@ -96,10 +126,11 @@ def ask(
     from assistant.service import Assistant
 
     s = settings(store=store, chroma_url=chroma_url)
-    bot = Assistant.from_settings(s)
     filters = None
     if doc_type or date_from or date_to:
         filters = Filters(tuple(doc_type), _iso(date_from), _iso(date_to))
+        filters.validate()
+    bot = Assistant.from_settings(s)
     for q in questions:
         streamed: list[str] = []
 
@@ -165,7 +196,7 @@ def goals(
     from ingest.goal_table import filter_goals, goals_csv, goals_json_rows, goals_table
 
     s = settings(store=store)
-    cat = Catalog(s.store_path() / "catalog.sqlite", create=False)
+    cat = Catalog(s.store_path() / "catalog.sqlite", create=False, read_only=True)
     rows = filter_goals(cat.goals(), topic=topic, programme=programme, year=year)
     if as_json:
         print(json.dumps(goals_json_rows(rows), ensure_ascii=False, indent=1))
@@ -259,7 +290,7 @@ def feedback_export(
     from ui.feedback import export_feedback
 
     s = settings(store=store)
-    cat = Catalog(s.store_path() / "catalog.sqlite", create=False)
+    cat = Catalog(s.store_path() / "catalog.sqlite", create=False, read_only=True)
     text = export_feedback(cat.feedback(), fmt)
     if out:
         out.write_text(text, encoding="utf-8")
@@ -271,11 +302,12 @@ def main() -> None:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns a typer.Exit's code instead of exiting
+        sys.exit(code if isinstance(code, int) else 0)
     except PolicyQAError as e:
         if _DEBUG["on"]:
             raise
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {printable(e)}", file=sys.stderr)
         sys.exit(e.exit_code)
     except typer.Exit as e:
         sys.exit(e.exit_code)

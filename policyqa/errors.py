@@ -28,6 +28,12 @@ class StoreError(PolicyQAError):
     """The store folder or the Chroma server is missing, broken or unreachable."""
 
 
+class DamagedStoreError(StoreError):
+    """The store's catalog or vectors disagree, are empty or unreadable; the message names the repair.
+
+    Never answered around: a store that answers from half of itself hides the damage."""
+
+
 class EmbedderMismatchError(StoreError):
     """The store was built with another embedding model than the one configured."""
 

@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     auth_file: Path | None = Field(
         None, description="UI login from a file with one 'user:password' per line."
     )
+    allowed_hosts: str | None = Field(
+        None, description="Extra host names the UI answers to, comma-separated (loopback names and "
+        "the bound address are always allowed); requests with any other Host header are refused, "
+        "which stops DNS-rebinding pages from calling a UI on 127.0.0.1.",
+    )
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed UI logins from one client before it is locked out.")
+    login_lockout_seconds: float = Field(
+        300.0, gt=0, description="How long a client is refused after too many failed logins.")
     max_upload_mb: float = Field(20.0, gt=0, description="Largest file the UI accepts for upload, in MB.")
     answerer: Literal["extractive", "openai", "ollama"] = Field(
         "extractive",

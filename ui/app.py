@@ -111,7 +111,9 @@ def build_app(assistant, settings=None):
                 with gr.Row():
                     d_files = gr.File(label=L["upload"], file_count="multiple",
                                       file_types=list(UPLOAD_SUFFIXES), elem_id="d-files")
-                    d_add = gr.Button(L["add"], variant="primary", elem_id="d-add")
+                    with gr.Column(scale=0, min_width=200):
+                        d_replace = gr.Checkbox(False, label=L["replace"], elem_id="d-replace")
+                        d_add = gr.Button(L["add"], variant="primary", elem_id="d-add")
                 d_status = gr.Markdown("", elem_id="d-status")
                 with gr.Row():
                     d_pick = gr.Dropdown(ctl.document_sources(), label=L["remove_pick"], elem_id="d-pick")
@@ -164,14 +166,14 @@ def build_app(assistant, settings=None):
                          g_download)
 
         # -- documents ------------------------------------------------------------------
-        def add_files(files, progress=gr.Progress()):
+        def add_files(files, replace, progress=gr.Progress()):
             paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
-            status = ctl.upload(paths, progress=progress)
+            status = ctl.upload(paths, progress=progress, replace=bool(replace))
             topics_, progs_, years_ = ctl.goal_choices()
             return (status, gr.update(value=ctl.documents_rows()), gr.update(choices=ctl.document_sources()),
                     None, gr.update(choices=[""] + topics_), gr.update(value=ctl.goals_rows(None, None, None, None)))
 
-        d_add.click(add_files, d_files, [d_status, d_table, d_pick, d_files, g_topic, g_table])
+        d_add.click(add_files, [d_files, d_replace], [d_status, d_table, d_pick, d_files, g_topic, g_table])
 
         def remove_doc(source):
             status = ctl.remove(source)
@@ -210,7 +212,8 @@ def build_app(assistant, settings=None):
                 gr.update(label=T["search"]),
                 gr.update(headers=T["goal_headers"], value=ctl.goals_rows(None, None, None, None, code)),
                 gr.update(label=T["download"]), gr.update(value=f"### {T['timeline']}"),
-                gr.update(headers=T["doc_headers"]), gr.update(label=T["upload"]), gr.update(value=T["add"]),
+                gr.update(headers=T["doc_headers"]), gr.update(label=T["upload"]), gr.update(label=T["replace"]),
+                gr.update(value=T["add"]),
                 gr.update(label=T["remove_pick"]), gr.update(value=T["remove"]),
             ]
             return updates
@@ -219,16 +222,25 @@ def build_app(assistant, settings=None):
             session, title, lang, chat_tab, goals_tab, docs_tab, box, send, examples_label, *ex_buttons,
             good, bad, comment, filters_box, doc_types, date_from, date_to, passage_title, sources_title,
             sources, g_topic, g_prog, g_year, g_query, g_table, g_download, g_plot_title, d_table, d_files,
-            d_add, d_pick, d_remove,
+            d_replace, d_add, d_pick, d_remove,
         ])
     return app
 
 
 def launch_kwargs(settings) -> dict:
     import gradio as gr
+    from starlette.middleware import Middleware
+
+    from ui.security import LoginThrottle, SecurityMiddleware, allowed_hosts
 
     creds = settings.credentials() if settings else []
+    bind = settings.host if settings else "127.0.0.1"
+    extra = (settings.allowed_hosts or "").split(",") if settings else []
+    throttle = LoginThrottle(settings.login_max_failures if settings else 5,
+                             lockout=settings.login_lockout_seconds if settings else 300.0)
     return {
+        "app_kwargs": {"middleware": [Middleware(SecurityMiddleware, hosts=allowed_hosts(bind, extra),
+                                                 throttle=throttle)]},
         "server_name": settings.host if settings else "127.0.0.1",
         "server_port": settings.port if settings else 7860,
         "auth": creds or None,
@@ -246,6 +258,7 @@ def launch(settings, *, block: bool = True):
     from ingest.store import Store
 
     store = Store.from_settings(settings, create=True)
+    store.check()
     app = build_app(Assistant.from_settings(settings, store), settings)
     app.queue(default_concurrency_limit=8, max_size=64)
     app.launch(prevent_thread_lock=not block, **launch_kwargs(settings))

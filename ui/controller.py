@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-import shutil
 from pathlib import Path
 
 from assistant.models import Answer, Filters
@@ -157,8 +157,11 @@ class Controller:
     def document_sources(self) -> list[str]:
         return [r["source"] for r in self.store.catalog.documents()]
 
-    def upload(self, paths: list[str], progress=None) -> str:
-        """Copy uploads under sanitised names into the store's upload folder and ingest them."""
+    def upload(self, paths: list[str], progress=None, replace: bool = False) -> str:
+        """Copy uploads under sanitised names into the store's upload folder and ingest them.
+
+        An upload never replaces a different document by accident: when its cleaned name is
+        taken by other content, it is stored as 'name-2.ext' (and said so), unless `replace`."""
         from ingest.pipeline import ingest
 
         self.uploads.mkdir(parents=True, exist_ok=True)
@@ -172,8 +175,13 @@ class Controller:
             if src.stat().st_size > self.max_upload:
                 lines.append(f"{escape_md(name)}: over {self.max_upload // 1_000_000} MB")
                 continue
-            dest = self.uploads / name
-            shutil.copyfile(src, dest)
+            data = src.read_bytes()
+            final = name if replace else self._free_name(name, data, {Path(d).name for d in staged})
+            if final != name:
+                lines.append(f"{escape_md(name)}: another document already has this name; "
+                             f"stored as {escape_md(final)}")
+            dest = self.uploads / final
+            dest.write_bytes(data)
             staged.append(str(dest))
         if staged:
             def on_file(i, total, result):
@@ -186,6 +194,28 @@ class Controller:
                 status = r.status if r.status != "failed" else f"failed: {r.reason}"
                 lines.append(f"{escape_md(r.source)}: {escape_md(status)} ({r.chunks_written} chunks, {r.goals} goals)")
         return "\n\n".join(lines) or "–"
+
+    def _free_name(self, name: str, data: bytes, taken_now: set[str]) -> str:
+        """`name` when it is free or holds these very bytes; otherwise the first 'stem-N.ext'
+        that neither a stored document nor an earlier file of this upload uses."""
+        stem, suffix = Path(name).stem, Path(name).suffix
+        candidate, n = name, 1
+        while not self._same_or_free(candidate, data) or candidate in taken_now:
+            n += 1
+            candidate = f"{stem}-{n}{suffix}"
+        return candidate
+
+    def _same_or_free(self, name: str, data: bytes) -> bool:
+        from ingest.pipeline import fingerprint
+
+        on_disk = self.uploads / name
+        if on_disk.is_file() and on_disk.read_bytes() != data:
+            return False
+        row = self.store.catalog.document_by_source(name)
+        if row is None:
+            return True
+        digest = hashlib.sha256(data).hexdigest()
+        return row["fingerprint"] == fingerprint(digest, name, self.store.model_id)
 
     def remove(self, source: str) -> str:
         row = self.store.catalog.document_by_source(source) if source else None
