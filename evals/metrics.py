@@ -10,6 +10,11 @@ from collections.abc import Sequence
 from ingest.numbers import numbers_in
 
 
+# A fact counts only inside the first 800 characters of an answer: past that, users stop reading
+# (and the measurements in MEASURED.md were made this way).
+MAX_ANSWER_CHARS = 800
+
+
 def normalise(text: str) -> str:
     """Lower case, NFC, one space, thousands separators removed between digits ('4.000' -> '4000')."""
     t = unicodedata.normalize("NFC", text or "").lower()

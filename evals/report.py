@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 TABLE_KEYS = ("fact_accuracy", "recall@1", "recall@5", "mrr", "ndcg@10", "citation_precision",
-              "citation_recall", "abstention_precision", "abstention_recall",
-              "unsupported_number_rate", "latency_p50_ms", "latency_p95_ms")
+              "citation_recall", "cites_expected_source", "abstention_precision", "abstention_recall",
+              "unsupported_number_rate", "median_answer_chars", "answers_over_800",
+              "latency_p50_ms", "latency_p95_ms")
 
 
 def _fmt(v) -> str:

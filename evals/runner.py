@@ -107,7 +107,8 @@ def score_item(item: dict, answer, ranking: list[str], latency_ms: float) -> dic
     cited = [c.text for c in answer.citations]
     cited_sources = [c.source for c in answer.citations]
     answer_text = answer.answer
-    correct = (not answer.abstained) and M.facts_correct(facts, answer_text,
+    shown = answer_text[:M.MAX_ANSWER_CHARS]  # a fact past character 800 is not read by a user
+    correct = (not answer.abstained) and M.facts_correct(facts, shown,
                                                          item.get("forbidden_facts") or [])
     if not answerable:
         correct = answer.abstained
@@ -130,6 +131,8 @@ def score_item(item: dict, answer, ranking: list[str], latency_ms: float) -> dic
     if answerable and not answer.abstained:
         row["citation_precision"] = M.citation_precision(cited, facts)
         row["citation_recall"] = M.citation_recall(cited_sources, sources)
+        if sources:
+            row["cites_expected_source"] = float(any(c in sources for c in cited_sources))
     row["answerer"] = answer.answerer
     if answer.draft is not None:  # an LLM answer: also score what it wrote before verification
         from assistant.citations import markers
@@ -166,7 +169,10 @@ def aggregate(rows: list[dict]) -> dict:
         "abstention_recall": None if ab["recall"] is None else round(ab["recall"], 3),
         "unsupported_number_rate": round(sum(1 for r in answered if r["unsupported_numbers"])
                                          / len(answered), 3) if answered else None,
+        "cites_expected_source": mean("cites_expected_source"),
         "median_answer_chars": statistics.median([r["answer_chars"] for r in answered]) if answered else None,
+        "p95_answer_chars": M.percentile([r["answer_chars"] for r in answered], 95) if answered else None,
+        "answers_over_800": sum(1 for r in answered if r["answer_chars"] > M.MAX_ANSWER_CHARS),
         "latency_p50_ms": M.percentile(lat, 50), "latency_p95_ms": M.percentile(lat, 95),
     }
     drafts = [r for r in rows if "draft" in r]

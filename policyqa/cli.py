@@ -224,28 +224,34 @@ def serve(
 
 @app.command("eval")
 def eval_cmd(
+    eval_set_name: str = typer.Option("seed", "--set", help="Collection: 'seed' (questions on "
+                                      "corpus/) or 'unseen' (evals/unseen, documents in styles no "
+                                      "rule was written from; evaluated in a store of its own)."),
     questions: Optional[Path] = typer.Option(None, "--questions", help="Question set (JSONL)."),
     split: str = typer.Option("test", "--split", help="dev, test or all."),
     configs: str = typer.Option("bm25,dense,hybrid,hybrid+goals,baseline", "--configs",
                                 help="Comma-separated configurations to compare."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Report folder (default evals/reports/<split>)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Report folder (default evals/reports/<set>-<split>)."),
     compare: Optional[Path] = typer.Option(None, "--compare", help="A previous results.json or report folder."),
-    corpus: list[str] = typer.Option(["corpus"], "--corpus", help="Corpus the baseline is built from."),
+    corpus: list[str] = typer.Option([], "--corpus", help="Corpus the baseline is built from "
+                                     "(default: the set's documents)."),
     store: Optional[Path] = StoreOpt,
 ) -> None:
     """Evaluate configurations side by side on a question set and write a report.
 
-    Example: policyqa eval --split test --out evals/reports/latest
+    Example: policyqa eval --set unseen --split dev --out evals/reports/unseen-dev
     """
     from evals import report
-    from evals.runner import DEFAULT_QUESTIONS, load_questions, run
+    from evals.runner import load_questions, run
+    from evals.sets import eval_set
     from evals.tuned import tuned_defaults
     from ingest.store import Store
 
+    chosen = eval_set(eval_set_name)
     s = settings(store=store)
     if split not in ("dev", "test", "all"):
         raise UsageError(f"unknown split '{split}' (use dev, test or all)")
-    qpath = questions or DEFAULT_QUESTIONS
+    qpath = questions or chosen.questions
     if not Path(qpath).exists():
         raise UsageError(f"{qpath}: no such question file")
     items = load_questions(qpath, split)
@@ -258,16 +264,26 @@ def eval_cmd(
         if not cpath.exists():
             raise UsageError(f"{cpath}: no previous results to compare with")
         previous = json.loads(cpath.read_text(encoding="utf-8"))["configs"]
-    st = Store.from_settings(s)
-    results = run(st, items, names, corpus)
-    out_dir = out or Path("evals/reports") / split
+    docs = corpus or [str(p) for p in chosen.corpus]
+    if chosen.own_store:
+        from ingest.pipeline import ingest as run_ingest
+
+        st = Store(chosen.store_path(s.store_path()), spec=s.embedding, threads=s.threads,
+                   create=True)
+        summary = run_ingest(st, docs).summary()
+        print(f"{chosen.name} collection: {summary['added'] + summary['updated'] + summary['unchanged']} "
+              f"documents in {st.path}", file=sys.stderr)
+    else:
+        st = Store.from_settings(s)
+    results = run(st, items, names, docs)
+    out_dir = out or Path("evals/reports") / (split if chosen.name == "seed" else f"{chosen.name}-{split}")
     try:
         shown = Path(qpath).resolve().relative_to(Path.cwd())
     except ValueError:
         shown = Path(qpath)
     report.write(results, out_dir, split=split, questions=str(shown), tuned=tuned_defaults(),
                  previous=previous)
-    print(f"{split} split, {len(items)} questions\n")
+    print(f"{chosen.name} set, {split} split, {len(items)} questions\n")
     print(report.comparison_table(results))
     if report.llm_table(results):
         print("\n" + report.llm_table(results))

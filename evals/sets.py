@@ -1,0 +1,38 @@
+"""The evaluation collections: which questions, which documents, which store each one uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from policyqa.errors import UsageError
+
+EVALS = Path(__file__).resolve().parent
+ROOT = EVALS.parent
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    name: str
+    questions: Path
+    corpus: tuple[Path, ...]
+    own_store: bool  # evaluated in a store of its own (ingested on demand), not the user's
+
+    def store_path(self, user_store: Path) -> Path:
+        """The seed set uses the user's store (where `make ingest` put corpus/); another set gets
+        a store beside it, so evaluating never mixes its documents into the user's answers."""
+        if not self.own_store:
+            return user_store
+        return user_store.parent / f"{user_store.name}-eval-{self.name}"
+
+
+SETS = {
+    "seed": EvalSet("seed", EVALS / "questions" / "questions.jsonl", (ROOT / "corpus",), False),
+    "unseen": EvalSet("unseen", EVALS / "unseen" / "questions.jsonl", (EVALS / "unseen" / "docs",), True),
+}
+
+
+def eval_set(name: str) -> EvalSet:
+    if name not in SETS:
+        raise UsageError(f"unknown evaluation set '{name}' (use {' or '.join(SETS)})")
+    return SETS[name]
