@@ -51,9 +51,12 @@ def page(server):
         outside: list[str] = []
         pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(
             ("http://127.0.0.1", "data:", "blob:", "about:")) else None)
+        blocked: list[str] = []  # what the Content-Security-Policy refused: it must refuse nothing
+        pg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         pg.goto(server[0])
         pg.wait_for_selector("#question textarea", timeout=60000)
         pg.outside_requests = outside
+        pg.csp_violations = blocked
         yield pg
         browser.close()
 
@@ -171,3 +174,9 @@ def test_08_upload_ask_remove(page, tmp_path):
 
 def test_09_no_outside_requests(page):
     assert page.outside_requests == [], page.outside_requests
+
+
+def test_10_security_policy_blocks_nothing_the_ui_needs(page):
+    """Every earlier test ran under the CSP; none of the page's own scripts, styles, fonts or
+    plots was refused."""
+    assert page.csp_violations == [], page.csp_violations
