@@ -6,13 +6,12 @@ import difflib
 import re
 
 from assistant.evidence import EvidenceScorer, Unit, person_names
-from assistant.lexicon import gloss
 from assistant.models import Answer, Citation, Hit
 from assistant.question import Question
 from assistant.templates import t
 from ingest.dates import find_dates
 from ingest.numbers import find_quantities, normalise_number, parse_number
-from ingest.text import detect_language, words
+from ingest.text import words
 from ingest.topics import BY_KEY
 
 _TYPED = ("target", "amount", "who", "when", "decision", "where")
@@ -217,22 +216,17 @@ def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) 
     short = short_answer(q, chosen[0], hits[chosen[0].hit].date, hits[chosen[0].hit].text)
     if short:
         parts.append(t(lang, "short", short=short))
-    quotes_da: list[str] = []
     for u in chosen:
         n = numbers.setdefault(u.hit, len(numbers) + 1)
         text = " ".join(u.text.lstrip("• ").split())
-        doc_lang = detect_language(text)
-        if lang == "en" and doc_lang != "en":
+        # the document's language (detected at ingest on the whole text), not a guess from one
+        # sentence: an English page is quoted as English
+        if lang == "en" and hits[u.hit].language != "en":
             parts.append(t(lang, "quote", text=text, n=n))
-            quotes_da.append(text)
         elif lang == "en":
             parts.append(t(lang, "quote_en", text=text, n=n))
         else:
             parts.append(t(lang, "quote", text=text, n=n))
-    if quotes_da:
-        pairs = gloss(" ".join(quotes_da))
-        if pairs:
-            parts.append(t(lang, "gloss", pairs="; ".join(f"{da} = {en}" for da, en in pairs)))
     citations = []
     for hi, n in sorted(numbers.items(), key=lambda kv: kv[1]):
         h = hits[hi]

@@ -47,6 +47,7 @@ class Hit:
     dense: float | None = None  # cosine similarity
     lexical: float | None = None  # BM25
     issuer: str | None = None
+    language: str = "da"  # the document's language, detected at ingest
 
     def context(self) -> str:
         """Title, section, issuer, type and date: what the passage is about beyond its words."""

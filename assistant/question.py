@@ -175,8 +175,9 @@ def _concepts(text: str, lang: str) -> tuple[tuple[tuple[str, ...], ...], tuple[
                 soft.append(False)
     else:
         spans = translate_spans(text)
-        for _, _, da in spans:
-            alts = tuple(dict.fromkeys(content_terms(da, "da")))
+        for a, b, da in spans:
+            # the English words themselves too: English documents are indexed as they are written
+            alts = tuple(dict.fromkeys(content_terms(da, "da") + content_terms(text[a:b], "da")))
             if alts:
                 out.append(alts)
                 soft.append(False)

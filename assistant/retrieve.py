@@ -101,5 +101,6 @@ class Retriever:
                 section=row["section"] or "", text=row["text"], start=row["start"], end=row["end"],
                 date=row["date"], doc_type=row["doc_type"], score=fused[cid],
                 dense=dense.get(cid), lexical=lexical.get(cid), issuer=row["issuer"],
+                language=row["language"] or "da",
             ))
         return hits

@@ -250,8 +250,8 @@ class Catalog:
             return {}
         marks = ",".join("?" * len(chunk_ids))
         rows = self._connection().execute(
-            f"SELECT c.*, d.issuer AS issuer FROM chunks c LEFT JOIN documents d USING (doc_id) "
-            f"WHERE c.chunk_id IN ({marks})", chunk_ids).fetchall()
+            f"SELECT c.*, d.issuer AS issuer, d.language AS language FROM chunks c "
+            f"LEFT JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({marks})", chunk_ids).fetchall()
         return {r["chunk_id"]: r for r in rows}
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:

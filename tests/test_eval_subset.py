@@ -10,10 +10,12 @@ from evals.runner import DEFAULT_QUESTIONS, aggregate, load_questions, run
 
 pytestmark = pytest.mark.integration
 
-# measured on the 130 dev questions (dev split of questions.jsonl and dev_extra.jsonl):
-# fact accuracy 0.795, recall@5 1.0, MRR 0.936, citation precision 0.85, abstention recall 0.68
-FLOORS = {"fact_accuracy": 0.76, "recall@5": 0.95, "mrr": 0.90, "citation_precision": 0.80,
-          "abstention_recall": 0.63}
+# measured on the 130 dev questions (dev split of questions.jsonl and dev_extra.jsonl), December
+# 2026, with facts counted only inside the first 800 characters (0.777 without that rule; 0.795
+# when the floors were first set, before the seed-test lexicon entries were removed):
+# fact accuracy 0.714, recall@5 1.0, MRR 0.936, citation precision 0.84, abstention recall 0.74
+FLOORS = {"fact_accuracy": 0.68, "recall@5": 0.95, "mrr": 0.90, "citation_precision": 0.80,
+          "abstention_recall": 0.68}
 CEILINGS = {"unsupported_number_rate": 0.0}
 
 
