@@ -37,6 +37,18 @@ _ORGANISATION = re.compile(r"\b(regeringen|ministeriet|kommune\w*|rådet|udvalge
                            r"direktøren|partierne|KL|VIVE)\b", re.I)
 _MONEY_HEAD = re.compile(r"^(penge|money|kroner|kr|millioner|million|milliarder|beløb|funds?|"
                          r"funding|budget\w*|midler)$", re.I)
+# Page furniture that survives cleaning inside a paragraph: cookie notices, links to files,
+# source and photo credits, share prompts. Never evidence, in any language the pages use.
+_FURNITURE = re.compile(
+    r"\bcookies?\b|\((?:pdf|docx?|xlsx?|pptx?)[,;]?\s*[\d.,]+\s*[kKmM]i?B\)"
+    r"|^\W*(?:kilder?|sources?|foto|photo|illustration|læs også|read more|se også|see also|"
+    r"del (?:artiklen|siden)|share|print|udskriv)\s*:", re.I)
+
+
+def is_furniture(text: str) -> bool:
+    return bool(_FURNITURE.search(text.strip()))
+
+
 _HEAD = re.compile(r"\b(?:hvor\s+(?:mange|meget|stor(?:e|t)?(?:\s+en)?)|how\s+(?:many|much)|"
                    r"number\s+of|antallet\s+af)\s+((?:[\wæøå-]+\s+){0,3}?)([\wæøå-]+)(?=\s+(?:did|do|does|"
                    r"was|were|is|are|has|have|had|will|would|should|can|blev|bliver|er|var|har|havde|skal|"
@@ -245,8 +257,8 @@ class EvidenceScorer:
             spans = units_of(hit.text)
             for j, (a, b) in enumerate(spans):
                 text = hit.text[a:b]
-                if is_instruction(text):
-                    continue  # instructions inside documents are data, never evidence
+                if is_instruction(text) or is_furniture(text):
+                    continue  # instructions and page furniture are never evidence
                 cov_set = self.covered(q, set(content_terms(text)), text)
                 got = sum(weights[i] for i in cov_set)
                 got += self.context_weight * sum(weights[i] for i in ctx - cov_set)

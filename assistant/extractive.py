@@ -103,6 +103,8 @@ class ExtractiveAnswerer:
                           and u.coverage >= self.min_coverage * 0.8 and u.score >= 0.6 * best.score), None)
             if other is not None:
                 chosen.append(other)
+        for part in self._missing_parts(q, chosen, units, hits):
+            chosen.append(part)
         for u in units[1:]:
             if len(chosen) >= 3 or sum(len(c.text) for c in chosen) + len(u.text) > self.max_chars:
                 break
@@ -114,6 +116,27 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(u)
         return chosen, None, {}
+
+    def _missing_parts(self, q: Question, chosen: list[Unit], units: list[Unit],
+                       hits: list[Hit]) -> list[Unit]:
+        """A question about two or more years ("in 2019, and at the end of 2024?") is answered
+        per year: for each year no chosen unit states, the best unit that states it (with the
+        kind of answer asked for), preferring the chosen unit's document."""
+        years = [e for e in q.entities if re.fullmatch(r"(19|20)\d\d", e)]
+        if len(years) < 2:
+            return []
+        doc = hits[chosen[0].hit].doc_id
+        added: list[Unit] = []
+        for y in years:
+            if any(re.search(rf"\b{y}\b", u.text) for u in chosen + added):
+                continue
+            cands = [u for u in units if u not in chosen and u not in added
+                     and re.search(rf"\b{y}\b", u.text) and re.search(r"\d", u.text.replace(y, ""))
+                     and (q.answer_type not in _TYPED or u.type_fit >= self.min_type_fit)]
+            cands.sort(key=lambda u: (hits[u.hit].doc_id != doc, -u.score))
+            if cands and sum(len(c.text) for c in chosen + added) + len(cands[0].text) <= self.max_chars:
+                added.append(cands[0])
+        return added
 
     def _on_topic(self, q: Question, units: list[Unit], hits: list[Hit]) -> list[Unit]:
         """When the question names a policy topic, the evidence must be about it: in the unit or
@@ -213,7 +236,9 @@ def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) 
     numbers: dict[int, int] = {}
     parts: list[str] = []
     lang = q.language if q.language in ("da", "en") else "en"
-    short = short_answer(q, chosen[0], hits[chosen[0].hit].date, hits[chosen[0].hit].text)
+    several = sum(1 for e in q.entities if re.fullmatch(r"(19|20)\d\d", e)) >= 2 and len(chosen) > 1
+    short = None if several else short_answer(q, chosen[0], hits[chosen[0].hit].date,
+                                                hits[chosen[0].hit].text)
     if short:
         parts.append(t(lang, "short", short=short))
     for u in chosen:
