@@ -72,3 +72,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("reliability summary")
         for k, v in RELIABILITY.items():
             terminalreporter.write_line(f"{k}: {v}")
+
+
+def assert_guard(name: str, summary: dict, floors: dict, ceilings: dict) -> None:
+    """An evaluation summary against a regression guard's floors and ceilings (printed, so
+    that `make test` shows the figures)."""
+    print(f"\n{name}:", {k: summary[k] for k in list(floors) + list(ceilings)})
+    for k, floor in floors.items():
+        assert summary[k] is not None and summary[k] >= floor, (k, summary[k])
+    for k, ceiling in ceilings.items():
+        assert summary[k] <= ceiling, (k, summary[k])

@@ -6,6 +6,8 @@ evaluation table); a drop below them fails CI.
 
 import pytest
 
+from conftest import assert_guard
+
 from evals.runner import DEFAULT_QUESTIONS, aggregate, load_questions, run
 
 pytestmark = pytest.mark.integration
@@ -24,11 +26,7 @@ def test_dev_split_regression_guard(corpus_store, corpus_dir):
     assert len(items) >= 120
     results = run(corpus_store, items, ["hybrid+goals"], [str(corpus_dir)], progress=False)
     s = results["hybrid+goals"]["summary"]
-    print("\ndev split:", {k: s[k] for k in list(FLOORS) + list(CEILINGS)})
-    for k, floor in FLOORS.items():
-        assert s[k] is not None and s[k] >= floor, (k, s[k])
-    for k, ceiling in CEILINGS.items():
-        assert s[k] <= ceiling, (k, s[k])
+    assert_guard("dev split", s, FLOORS, CEILINGS)
 
 
 def test_aggregate_counts_abstention_right_for_unanswerable():

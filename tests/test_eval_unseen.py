@@ -7,16 +7,19 @@ below them fails CI.
 
 import pytest
 
+from conftest import assert_guard
+
 from evals.runner import load_questions, run
 from evals.sets import eval_set
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # first measurement, before any change for this collection (evals/reports/unseen-first/dev):
-# fact accuracy 0.449, recall@5 0.957, MRR 0.918, cites an expected source 0.845,
-# abstention recall 0.353
-FLOORS = {"fact_accuracy": 0.42, "recall@5": 0.93, "mrr": 0.89, "cites_expected_source": 0.80,
-          "abstention_recall": 0.30}
+# fact accuracy 0.449, recall@5 0.957, MRR 0.918, cites an expected source 0.845, abstention
+# recall 0.353. After English pages became first-class (December 2026): 0.478, 0.957, 0.891,
+# 0.879, 0.471.
+FLOORS = {"fact_accuracy": 0.45, "recall@5": 0.93, "mrr": 0.86, "cites_expected_source": 0.84,
+          "abstention_recall": 0.42}
 CEILINGS = {"unsupported_number_rate": 0.0, "answers_over_800": 3}
 
 
@@ -37,11 +40,7 @@ def test_unseen_dev_split_regression_guard(unseen_store):
     assert len(items) >= 80 and all(i["split"] == "dev" for i in items)
     results = run(unseen_store, items, ["hybrid+goals"], [str(p) for p in chosen.corpus], progress=False)
     s = results["hybrid+goals"]["summary"]
-    print("\nunseen dev split:", {k: s[k] for k in list(FLOORS) + list(CEILINGS)})
-    for k, floor in FLOORS.items():
-        assert s[k] is not None and s[k] >= floor, (k, s[k])
-    for k, ceiling in CEILINGS.items():
-        assert s[k] <= ceiling, (k, s[k])
+    assert_guard("unseen dev split", s, FLOORS, CEILINGS)
 
 
 def test_unseen_collection_is_split_by_document():
