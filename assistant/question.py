@@ -13,8 +13,11 @@ from ingest.text import DA_STOP, EN_STOP, content_terms, detect_language
 from ingest.topics import topics_in
 
 _TYPE_PATTERNS: tuple[tuple[AnswerType, re.Pattern], ...] = (
-    ("who", re.compile(r"^\s*(hvem|who|whom)\b|\b(hvilken|which|what)\s+(minister|person|direktør|"
-                       r"director|formand|chair\w*|politiker|politician|sagsbehandler|case ?worker)\b|"
+    ("who", re.compile(r"^\s*(hvem|who|whom)\b|\b(hvilken|which|what)\s+([\w-]+\s+)?(minister|person|"
+                       r"direktør|director|formand|chair\w*|politiker|politician|sagsbehandler|"
+                       r"case ?worker|forsker|researcher|borgmester|mayor|leder|leader|chef|head|"
+                       r"talsperson|talsmand|spokes\w*|ekspert|expert|rådmand|ordfører|official|"
+                       r"embedsmand|konsulent|consultant|næstformand|deputy)\b|"
                        r"\bname of\b|\bhvad hedder\b|\bhvem\b", re.I)),
     ("when", re.compile(r"^\s*(hvornår|when)\b|\b(hvilken|which|what|on what)\s+(dato|date|day|dag|"
                         r"år|year|tidspunkt)\b|\bwhat time\b|\bhvornår\b|\bhvor lang tid\b|\bhow long\b",
