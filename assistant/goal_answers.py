@@ -133,6 +133,18 @@ def _order(goals: list[Goal]) -> list[Goal]:
     return sorted(goals, key=lambda g: (g.announced or g.doc_date or "", -g.start), reverse=True)
 
 
+def by_relevance(q: Question, goals: list[Goal]) -> list[Goal]:
+    """The goals whose own words cover most of the question's concepts first (the one asked
+    about leads the answer); ties keep select_goals' order, newest first."""
+    def covered(g: Goal) -> int:
+        stems = set(content_terms(" ".join(x for x in (g.text, g.indicator, g.target_group,
+                                                       g.topic_da) if x)))
+        return sum(1 for concept in q.concepts if any(t in stems for t in concept))
+
+    order = {g.goal_id: i for i, g in enumerate(goals)}
+    return sorted(goals, key=lambda g: (-covered(g), order[g.goal_id]))
+
+
 class GoalAnswerer:
     name = "goals"
     max_goals = 12
@@ -140,46 +152,59 @@ class GoalAnswerer:
     def __init__(self, catalog):
         self.catalog = catalog
 
+    max_chars = 600  # the whole answer; the full list stays in the JSON `goals` and `policyqa goals`
+
     def answer(self, q: Question, goals: list[Goal]) -> Answer | None:
         chosen = select_goals(q, goals)[: self.max_goals]
         if not chosen:
             return None
         lang = "da" if q.language == "da" else "en"
-        rows = self.catalog.chunks_by_id([g.chunk_id for g in chosen if g.chunk_id])
+        shown = by_relevance(q, chosen)
+        rows = self.catalog.chunks_by_id([g.chunk_id for g in shown if g.chunk_id])
         numbers: dict[str, int] = {}
         citations: list[Citation] = []
         lines: list[str] = []
         index = {g.goal_id: g for g in chosen}
-        for g in chosen:
+        head = ("Målene i dokumenterne:" if lang == "da" else "The goals in the documents:")
+        used = len(head)
+        left_out = 0
+        for g in shown:
             row = rows.get(g.chunk_id or "")
             if row is None:
                 continue
+            n = numbers.get(g.chunk_id, len(numbers) + 1)
+            line = self._line(g, lang, n, index, quote=not lines)  # one quote: the lead goal's
+            if lines and used + len(line) + 1 > self.max_chars:
+                left_out += 1
+                continue
+            used += len(line) + 1
             if g.chunk_id not in numbers:
-                numbers[g.chunk_id] = len(numbers) + 1
+                numbers[g.chunk_id] = n
                 citations.append(Citation(
-                    n=numbers[g.chunk_id], source=g.source, title=row["title"], date=row["date"],
+                    n=n, source=g.source, title=row["title"], date=row["date"],
                     doc_type=row["doc_type"], text=row["text"], score=1.0, chunk_id=g.chunk_id,
                     start=row["start"], end=row["end"], quote=g.text))
             else:
-                c = citations[numbers[g.chunk_id] - 1]
-                citations[numbers[g.chunk_id] - 1] = Citation(**{**c.__dict__, "quote": f"{c.quote} … {g.text}"})
-            lines.append(self._line(g, lang, numbers[g.chunk_id], index))
+                c = citations[n - 1]
+                citations[n - 1] = Citation(**{**c.__dict__, "quote": f"{c.quote} … {g.text}"})
+            lines.append(line)
         if not lines:
             return None
-        head = ("Målene i dokumenterne, nyeste først:" if lang == "da"
-                else "The goals in the documents, newest first:")
+        if left_out:
+            # no count: every number an answer states must stand in a cited passage
+            lines.append("(Flere mål i måltabellen.)" if lang == "da" else "(More goals in the goals table.)")
         return Answer(question=q.text, answer=head + "\n" + "\n".join(lines), language=lang,
                       abstained=False, citations=tuple(citations),
                       goals=tuple(_goal_json(g) for g in chosen), answerer="goals")
 
     @staticmethod
-    def _line(g: Goal, lang: str, n: int, index: dict[str, Goal]) -> str:
+    def _line(g: Goal, lang: str, n: int, index: dict[str, Goal], quote: bool = True) -> str:
         when = g.announced or g.doc_date
         who = ", ".join(x for x in (g.set_by, when) if x)
         head = " – ".join(x for x in ((when or "")[:4], g.programme or "") if x)
         head = f"{head} ({who})" if who else head
-        quote = " ".join(g.text.lstrip("• ").split())
-        line = f"• {head + ': ' if head else ''}{goal_summary(g, lang)}. »{quote}« [{n}]"
+        said = " ".join(g.text.lstrip("• ").split())
+        line = f"• {head + ': ' if head else ''}{goal_summary(g, lang)}." + (f" »{said}«" if quote else "") + f" [{n}]"
         if g.superseded_by:
             newer = index.get(g.superseded_by)
             year = (newer.announced or newer.doc_date or "")[:4] if newer else ""
