@@ -97,7 +97,7 @@ class ExtractiveAnswerer:
             follow = self._neighbour_with_answer(best, units)
         if follow is not None:
             chosen.append(follow)
-        if _MULTI.search(q.text) or sum(1 for e in q.entities if re.fullmatch(r"(19|20)\d\d", e)) >= 2:
+        if _MULTI.search(q.text) or len(_years(q)) >= 2:
             # a comparison across documents: the best unit of a second document too
             other = next((u for u in units if hits[u.hit].doc_id != hits[best.hit].doc_id
                           and u.coverage >= self.min_coverage * 0.8 and u.score >= 0.6 * best.score), None)
@@ -122,7 +122,7 @@ class ExtractiveAnswerer:
         """A question about two or more years ("in 2019, and at the end of 2024?") is answered
         per year: for each year no chosen unit states, the best unit that states it (with the
         kind of answer asked for), preferring the chosen unit's document."""
-        years = [e for e in q.entities if re.fullmatch(r"(19|20)\d\d", e)]
+        years = _years(q)
         if len(years) < 2:
             return []
         doc = hits[chosen[0].hit].doc_id
@@ -183,6 +183,10 @@ class ExtractiveAnswerer:
         return compose(q, hits, chosen, answerer=self.name)
 
 
+def _years(q: Question) -> list[str]:
+    return [e for e in q.entities if re.fullmatch(r"(19|20)\d\d", e)]
+
+
 def _overlap(a: str, b: str) -> bool:
     wa, wb = set(words(a)), set(words(b))
     return len(wa & wb) / max(1, min(len(wa), len(wb))) > 0.7
@@ -236,7 +240,7 @@ def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) 
     numbers: dict[int, int] = {}
     parts: list[str] = []
     lang = q.language if q.language in ("da", "en") else "en"
-    several = sum(1 for e in q.entities if re.fullmatch(r"(19|20)\d\d", e)) >= 2 and len(chosen) > 1
+    several = len(_years(q)) >= 2 and len(chosen) > 1
     short = None if several else short_answer(q, chosen[0], hits[chosen[0].hit].date,
                                                 hits[chosen[0].hit].text)
     if short:

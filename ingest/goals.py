@@ -359,15 +359,11 @@ class _ChunkIndex:
         self.chunks, self.starts = chunks, [c.start for c in chunks]
 
     def at(self, start: int) -> str | None:
-        return _chunk_at(self.chunks, self.starts, start)
-
-
-def _chunk_at(chunks: list[Chunk], starts: list[int], start: int) -> str | None:
-    i = bisect.bisect_right(starts, start) - 1
-    for c in chunks[max(i - 1, 0): i + 2]:  # neighbours too: chunk spans may overlap or gap
-        if c.start <= start < c.end:
-            return c.chunk_id
-    return next((c.chunk_id for c in chunks if c.start <= start < c.end), None)
+        i = bisect.bisect_right(self.starts, start) - 1
+        for c in self.chunks[max(i - 1, 0): i + 2]:  # neighbours too: spans may overlap or gap
+            if c.start <= start < c.end:
+                return c.chunk_id
+        return next((c.chunk_id for c in self.chunks if c.start <= start < c.end), None)
 
 
 def _dedupe(goals: list[Goal]) -> list[Goal]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.catalog import Catalog
-from policyqa.errors import DamagedStoreError, UsageError
+from policyqa.errors import DamagedStoreError
 
 
 @dataclass
@@ -68,10 +68,4 @@ def repair_vectors(store, report: RepairReport | None = None) -> RepairReport:
         report.documents_repaired.append(row["source"])
         report.vectors_written += len(missing)
     return report
-
-
-def check_repair_targets(catalog_damaged: bool, targets: list[str]) -> None:
-    if catalog_damaged and not targets:
-        raise UsageError("the catalog is damaged: give the folders or files the documents came "
-                         "from, e.g. 'policyqa ingest --repair corpus/'")
 

@@ -111,14 +111,12 @@ class ChromaVectors:
         self.model_id = model_id
         self.collection = None  # stays None when reading a store whose collection is gone
         try:
-            if self.client is None:
-                pass
-            elif create:
+            if self.client is not None and create:
                 self.collection = self.client.get_or_create_collection(
                     collection, embedding_function=ef, metadata={"policyqa_embedder": model_id},
                     configuration={"hnsw": {"space": "cosine"}},
                 )
-            elif collection in {c if isinstance(c, str) else c.name
+            elif self.client is not None and collection in {c if isinstance(c, str) else c.name
                                 for c in self.client.list_collections()}:
                 self.collection = self.client.get_collection(collection, embedding_function=ef)
         except Exception as e:
@@ -216,9 +214,9 @@ class Store:
         self.path = Path(path).expanduser().absolute()
         self.spec, self.threads = spec, threads
         self.model_id = embedder_id(spec)
-        self.create = create
         self.read_only = read_only and not create
         self._check = check
+        self._checked = False
         if not create and not (self.path / "catalog.sqlite").exists():
             raise StoreError(f"no store at {self.path} (run 'policyqa ingest' first, "
                              "or point --store / POLICYQA_STORE at one)")
@@ -258,12 +256,17 @@ class Store:
                                     create=not self.read_only)
             if self._check:
                 check_vectors(self.catalog, vectors, self.path, self.chroma_url)
+                self._checked = True
             self._vectors = vectors
         return self._vectors
 
     def check(self) -> None:
-        """Raise DamagedStoreError when the vectors do not cover the catalog (opens them)."""
-        check_vectors(self.catalog, self.vectors, self.path, self.chroma_url)
+        """Raise DamagedStoreError when the vectors do not cover the catalog (opens them; the
+        counts are compared once per Store)."""
+        vectors = self.vectors
+        if not self._checked:
+            check_vectors(self.catalog, vectors, self.path, self.chroma_url)
+            self._checked = True
 
     @property
     def embedder(self) -> ProjectEmbeddings:

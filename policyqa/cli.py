@@ -65,10 +65,12 @@ def ingest(
     s = settings(store=store, chroma_url=chroma_url)
     aside = None
     if repair:
-        from ingest.repair import check_repair_targets, set_aside_damaged_catalog
+        from ingest.repair import set_aside_damaged_catalog
 
-        aside = set_aside_damaged_catalog(s.store_path()) if (s.store_path() / "catalog.sqlite").exists() else None
-        check_repair_targets(aside is not None, targets or [])
+        aside = set_aside_damaged_catalog(s.store_path())
+        if aside and not targets:
+            raise UsageError("the catalog is damaged: give the folders or files the documents came "
+                             "from, e.g. 'policyqa ingest --repair corpus/'")
         if aside:
             print(f"the damaged catalog was set aside as {aside}; rebuilding it from the documents",
                   file=sys.stderr)

@@ -31,6 +31,7 @@ HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+_HEADER_NAMES = frozenset(k for k, _ in HEADERS)
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 WILDCARD_BINDS = ("0.0.0.0", "::", "")
 
@@ -112,7 +113,7 @@ class SecurityMiddleware:
                 status["code"] = message["status"]
                 message = dict(message)
                 message["headers"] = [h for h in message.get("headers", [])
-                                      if h[0].lower() not in {k for k, _ in HEADERS}] + HEADERS
+                                      if h[0].lower() not in _HEADER_NAMES] + HEADERS
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
