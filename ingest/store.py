@@ -179,8 +179,11 @@ def _persistent_client(folder: Path, chroma_settings, create: bool):
     removed at exit; nothing of the original is touched."""
     import chromadb
 
+    _forget_replaced_folder(folder)
     try:
-        return chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+        client = chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+        _opened[str(folder)] = _folder_identity(folder)
+        return client
     except Exception as e:
         if create or "readonly" not in str(e).replace("-", "").lower():
             raise
@@ -194,6 +197,34 @@ def _persistent_client(folder: Path, chroma_settings, create: bool):
         p.chmod(p.stat().st_mode | 0o200)  # the copy is ours to write
     atexit.register(shutil.rmtree, copy.parent, True)
     return chromadb.PersistentClient(path=str(copy), settings=chroma_settings)
+
+
+_opened: dict[str, tuple | None] = {}  # folder -> identity of its database when this process opened it
+
+
+def _folder_identity(folder: Path) -> tuple | None:
+    try:
+        st = (folder / "chroma.sqlite3").stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _forget_replaced_folder(folder: Path) -> None:
+    """Chroma keeps one system per path for the life of the process. When another process has
+    removed and rebuilt the folder since (``ingest --repair``), that cached system points at the
+    old files and fails with "Missing metadata segment"; drop it so the rebuilt folder is read."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(folder)
+    if key in _opened and _opened[key] != _folder_identity(folder):
+        system = SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        if system is not None:
+            try:
+                system.stop()
+            except Exception:  # the old files are gone; stopping is best effort
+                pass
 
 
 def _short(e: Exception) -> str:

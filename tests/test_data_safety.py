@@ -87,6 +87,20 @@ def test_lost_vectors_are_an_error_and_repair_restores_exactly_them(store_dir, c
     assert ok.returncode == 0 and "Vibe Klarup" in json.loads(ok.stdout)["answer"]
 
 
+def test_a_store_rebuilt_by_another_process_is_read_afresh(store_dir, corpus_dir, tmp_path):
+    """Chroma caches one system per path for the life of a process. After another process has
+    removed the store and built it again, reopening it here must read the new files, not the
+    cached old ones (which gave stale counts, or "Missing metadata segment")."""
+    assert Store(store_dir, spec="hash").vectors.count() > 0  # this process now caches the old one
+    shutil.rmtree(store_dir)
+    more = tmp_path / "more"
+    shutil.copytree(corpus_dir, more)
+    (more / "extra.txt").write_text("Målet er, at antallet af hjemløse skal halveres inden 2030. " * 40)
+    assert cli("ingest", "--store", str(store_dir), str(more)).returncode == 0
+    rebuilt = Store(store_dir, spec="hash")
+    assert rebuilt.vectors.count() == rebuilt.catalog.chunk_count()
+
+
 # -- 2. uploads never replace a different document ------------------------------------------------
 def test_upload_with_a_taken_name_never_replaces_another_document(tmp_path, reliability):
     from assistant.service import Assistant
