@@ -15,8 +15,9 @@ from ingest.numbers import NUMBER_RE, find_quantities
 from ingest.text import content_terms, split_sentences
 from ingest.topics import BY_KEY
 
-_ROLE = re.compile(r"\b(formand|forkvinde|næstformand|direktør|minister|borgmester|rådmand|"
-                   r"chef|leder|sagsbehandler|kommunikationskonsulent)\w*", re.I)
+_ROLE = re.compile(r"(formand|forkvinde|næstformand|direktør|minister|borgmester|rådmand|"
+                   r"chef|leder|sagsbehandler|konsulent|overlæge|ansvarlig|udpeget|"
+                   r"\bchair\w*|\bdirector|\bmayor|\bhead of|\bmanager|\bresponsible|\bappointed)\w*", re.I)
 _NOT_NAME = re.compile(r"\b(Formand|Formanden|Forkvinde|Næstformand|Direktør|Direktøren|Borgmester|"
                        r"Borgmesteren|Minister|Ministeren|Rådmand|Sagsbehandler|Rådet|Socialt|Udsatte|Kommune|"
                        r"Udvalget|Ministeriet|Styrelsen|Danmark|"
@@ -25,9 +26,13 @@ _NOT_NAME = re.compile(r"\b(Formand|Formanden|Forkvinde|Næstformand|Direktør|D
                        r"Beskæftigelse|Indstilling|Beslutning|Housing)\b")
 _NAME = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:\s+[A-ZÆØÅ][a-zæøå]+){1,2})\b")
 _DECISION = re.compile(r"\b(besluttede|beslutning|vedtog|vedtaget|godkendte|godkendt|til efterretning|"
-                       r"indstiller|indstilling|tiltrådt|tiltræder|aftalt|indgået)\b", re.I)
-_GOAL_LANGUAGE = re.compile(r"\b(skal|mål\w*|må højst|mindst|højst|reduceres|øges|falde|forbedres|"
-                            r"frem mod)\b", re.I)
+                       r"indstiller|indstilling|tiltrådt|tiltræder|aftalt|indgået|anbefale[rs]?|stemte|imod|"
+                       r"forbehold|decided|decision|adopted|approved|agreed|rejected|voted|against|"
+                       r"recommend\w*|endorsed)\b", re.I)
+# How a goal is phrased, in the two languages of the documents
+_GOAL_LANGUAGE = re.compile(r"\b(skal|mål\w*|må højst|mindst|højst|reduceres|øges|falde|forbedres|halveres|"
+                            r"frem mod|ambition\w*|must|shall|should|aims?|target\w*|goals?|at least|"
+                            r"at most|no more than|halve[ds]?|reduced?|by the end of)\b", re.I)
 _PLACE = re.compile(r"\b(?:i|på|ved)\s+([A-ZÆØÅ][a-zæøå]+)\b")
 _SEASON = re.compile(r"\b(i|til|om|sidste|næste)\s+(efteråret|foråret|sommeren|vinteren|sommer|efterår|"
                      r"forår|vinter|januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
@@ -55,6 +60,18 @@ _HEAD = re.compile(r"\b(?:hvor\s+(?:mange|meget|stor(?:e|t)?(?:\s+en)?)|how\s+(?
                    r"vil|kan|må|fik|får|gik|går|til|of|af|in|i|på|for|from|fra)\b|\s*[?.]|$)", re.I)
 
 
+# The role of a number in a sentence: a change from an earlier figure, or a total. An amount
+# question ("how many were registered in 2024?") wants the total, not the change beside it.
+_CHANGE = re.compile(r"\b(steg|stiger|steget|faldt|falder|faldet|stigning\w*|fald|øge[dst]\w*|"
+                     r"reducere[dst]\w*|flere end|færre end|mere end|mindre end|i forhold til|"
+                     r"increase[sd]?|decrease[sd]?|rose|risen|fell|fallen|grew|grown|dropped|declined|"
+                     r"up by|down by|more than|fewer than|compared)\b", re.I)
+_TOTAL = re.compile(r"\b(i alt|samlet|samlede|total|in total|altogether|all told|i hele landet)\b", re.I)
+_ASKS_CHANGE = re.compile(r"\b(steg|faldt|stige|falde|stigning|fald|ændring\w*|udvikl\w*|increase\w*|"
+                          r"decrease\w*|ris[ei]\w*|fall|fell|change\w*|drop\w*|grow\w*|"
+                          r"hvor meget (mere|mindre|færre|flere)|how many (more|fewer))\b", re.I)
+
+
 @dataclass(frozen=True)
 class Unit:
     """A candidate answer unit: a sentence or a whole bullet inside one hit's passage."""
@@ -67,6 +84,7 @@ class Unit:
     type_fit: float
     score: float
     covered: frozenset[int]  # indices of the question's concepts this unit covers
+    features: tuple[float, ...] = ()  # EVIDENCE_FEATURES, for the fitted model
 
 
 def units_of(text: str) -> list[tuple[int, int]]:
@@ -119,6 +137,12 @@ def _near(stems_by_pos: list[str], pos: int, concepts, window: int = 8) -> bool:
                for c in concepts)
 
 
+def _number_near(q: Question, text: str, mentions) -> bool:
+    focus = [c for c in q.concepts if not all(x in _GENERIC_FOCUS or x.isdigit() for x in c)]
+    toks = content_terms(text)
+    return any(_near(toks, len(content_terms(text[: m.start])), focus) for m in mentions)
+
+
 def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) -> float:
     """How well a unit has the kind of answer the question asks for (0..1)."""
     t = q.answer_type
@@ -146,16 +170,13 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
                     return 1.0
             if word in ("procent", "percent", "share", "andel", "del", "rate", "proportion"):
                 return 1.0 if any(m.quantity.unit == "%" for m in mentions) else 0.2
-            return 0.3
+            # the head word untranslated or misspelt ("ppl"): the question's other concepts near
+            # the number are weaker evidence that it is the one asked for
+            return 0.7 if _number_near(q, text, mentions) else 0.3
         focus = [c for c in q.concepts if not all(x in _GENERIC_FOCUS or x.isdigit() for x in c)]
         if not focus:
             return 1.0
-        toks = content_terms(text)
-        for m in mentions:
-            pos = len(content_terms(text[: m.start]))
-            if _near(toks, pos, focus):
-                return 1.0
-        return 0.4
+        return 1.0 if _number_near(q, text, mentions) else 0.4
     if t == "who":
         names = person_names(text)
         if not names:
@@ -245,10 +266,30 @@ class EvidenceScorer:
                         out.add(i)
         return out
 
-    def score(self, q: Question, hits: list[Hit]) -> list[Unit]:
+    def key_concepts(self, q: Question) -> list[int]:
+        """The question's two most specific concepts (highest IDF), leaving out untranslated
+        words and words no chunk contains."""
+        weights = self.weights(q)
+        top = self.idf("\x00")
+        return sorted((i for i, soft in enumerate(q.soft)
+                       if not soft and not self.unknown(q.concepts[i], top)), key=lambda i: -weights[i])[:2]
+
+    def score(self, q: Question, hits: list[Hit], *, with_features: bool = False) -> list[Unit]:
+        """Every unit of the passages, best first: by the fitted evidence model when one is
+        installed (see evals/fit.py), else by the hand-set weights. The model's features are
+        computed only when it needs them, or when asked (for fitting)."""
+        from assistant.extractive import entity_in
+        from assistant.fitted import EVIDENCE_FEATURES, load_model
+
         weights = self.weights(q)
         total = sum(weights) or 1.0
-        out: list[Unit] = []
+        key = set(self.key_concepts(q))
+        q_stems = set(q.terms) | set(q.raw_terms)
+        best_lexical = max((h.lexical or 0.0 for h in hits), default=0.0) or 1.0
+        asks_change = bool(_ASKS_CHANGE.search(q.text))
+        model = load_model("evidence")
+        features = with_features or model is not None
+        rows = []
         for hi, hit in enumerate(hits):
             ctx_text = hit.context()
             ctx = self.covered(q, set(content_terms(ctx_text)), ctx_text)
@@ -259,23 +300,55 @@ class EvidenceScorer:
                 text = hit.text[a:b]
                 if is_instruction(text) or is_furniture(text):
                     continue  # instructions and page furniture are never evidence
-                cov_set = self.covered(q, set(content_terms(text)), text)
-                got = sum(weights[i] for i in cov_set)
-                got += self.context_weight * sum(weights[i] for i in ctx - cov_set)
+                stems = set(content_terms(text))
+                cov_set = self.covered(q, stems, text)
+                own = sum(weights[i] for i in cov_set)
+                got = own + self.context_weight * sum(weights[i] for i in ctx - cov_set)
                 got += self.document_weight * sum(weights[i] for i in doc - ctx - cov_set)
-                coverage = got / total
                 fit = type_fit(q, text, hit.section, hit.date)
                 if q.answer_type == "who" and fit < 1.0:
                     # a quotation's speaker is named in the sentence before or after it
                     near = hit.text[spans[max(0, j - 1)][0]: spans[min(len(spans) - 1, j + 1)][1]]
                     fit = max(fit, 0.9 * type_fit(q, near, hit.section, hit.date))
-                s = self.w_coverage * coverage + self.w_type * fit + self.w_rank * rank
-                if hit.dense is not None:  # the passage's meaning matches (paraphrases)
-                    s += self.passage_dense_weight * min(1.0, max(0.0, (hit.dense - self.dense_floor)
-                                                                   / self.dense_span))
-                out.append(Unit(hi, a, b, text, coverage, fit, s, frozenset(cov_set | ctx)))
-        out.sort(key=lambda u: u.score, reverse=True)
-        return self._rerank(q, out)
+                if not features:
+                    rows.append((hi, a, b, text, got / total, fit, frozenset(cov_set | ctx), None))
+                    continue
+                has_number = bool(find_quantities(text, words_need_unit=True))
+                change = has_number and bool(_CHANGE.search(text))
+                is_total = has_number and bool(_TOTAL.search(text))
+                amount = q.answer_type == "amount"
+                feats = {
+                    "coverage": got / total,
+                    "unit_coverage": own / total,
+                    "key_in_unit": len(key & cov_set) / len(key) if key else 1.0,
+                    "type_fit": fit,
+                    "rank": rank,
+                    "passage_dense": hit.dense or 0.0,
+                    "lexical": (hit.lexical or 0.0) / best_lexical,
+                    "has_number": float(has_number),
+                    "entity_in_unit": (sum(entity_in(e, text) for e in q.entities) / len(q.entities)
+                                       if q.entities else 1.0),
+                    "first_in_passage": float(j == 0),
+                    "log_words": math.log(1 + len(text.split())),
+                    "asks_amount_x_change": float(amount and change),
+                    "asks_amount_x_total": float(amount and is_total),
+                    "asks_change_x_change": float(asks_change and change),
+                    "asks_target_x_goal": float(q.answer_type == "target" and bool(_GOAL_LANGUAGE.search(text))),
+                    "restates_question": len(stems & q_stems) / len(stems) if stems else 0.0,
+                    "same_language": float(hit.language == q.language),
+                }
+                rows.append((hi, a, b, text, got / total, fit, frozenset(cov_set | ctx), feats))
+        out: list[Unit] = []
+        for hi, a, b, text, coverage, fit, covered, feats in rows:
+            x = tuple(float(feats[f]) for f in EVIDENCE_FEATURES) if feats else ()
+            rank = 1.0 / (1.0 + 0.5 * hi)
+            s = self.w_coverage * coverage + self.w_type * fit + self.w_rank * rank
+            out.append(Unit(hi, a, b, text, coverage, fit, s, covered, x))
+        if model is not None:
+            out.sort(key=lambda u: model.prob(u.features), reverse=True)
+        else:
+            out.sort(key=lambda u: u.score, reverse=True)
+        return out if model is not None else self._rerank(q, out)
 
     dense_weight = 1.0  # measured on the dev questions: the right sentence first more often
     passage_dense_weight = 0.0  # measured: the passage's own similarity adds nothing here

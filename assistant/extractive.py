@@ -72,11 +72,7 @@ class ExtractiveAnswerer:
         ok_hits = {i for i, hay in enumerate(haystacks) if need(entity_in(e, hay) for e in q.entities)}
         units = [u for u in units if not q.entities or u.hit in ok_hits]
         # the question's most specific concepts must be in the unit or its passage's context
-        weights = self.scorer.weights(q)
-        top = self.scorer.idf("\x00")
-        key = sorted((i for i, soft in enumerate(q.soft)
-                      if not soft and not self.scorer.unknown(q.concepts[i], top)),
-                     key=lambda i: -weights[i])[:2]
+        key = self.scorer.key_concepts(q)
         if key:
             units = [u for u in units if any(i in u.covered for i in key)]
         units = self._on_topic(q, units, hits)

@@ -19,10 +19,11 @@ _TYPE_PATTERNS: tuple[tuple[AnswerType, re.Pattern], ...] = (
                        r"talsperson|talsmand|spokes\w*|ekspert|expert|rådmand|ordfører|official|"
                        r"embedsmand|konsulent|consultant|næstformand|deputy)\b|"
                        r"\bname of\b|\bhvad hedder\b|\bhvem\b", re.I)),
-    ("when", re.compile(r"^\s*(hvornår|when)\b|\b(hvilken|which|what|on what)\s+(dato|date|day|dag|"
+    ("when", re.compile(r"^\s*(hvornår|when)\b|\b(from|since|by|until|fra|siden|indtil) (hvornår|when)\b|\b(hvilken|which|what|on what)\s+(dato|date|day|dag|"
                         r"år|year|tidspunkt)\b|\bwhat time\b|\bhvornår\b|\bhvor lang tid\b|\bhow long\b",
                         re.I)),
     ("decision", re.compile(r"\b(beslut\w*|decide\w*|decision|indstill\w*|recommend\w*|vedt[oa]g\w*|"
+                            r"vot(ed|e|es|ing)|stemte|stemmer|stemt|"
                             r"conclu\w*|resolved?|godkend\w*|approve\w*)\b", re.I)),
     ("amount", re.compile(r"\b(hvor (mange|meget|stor\w*)|how (many|much|large|big)|what amount|"
                           r"hvilket beløb|number of|what share|what proportion|hvor stor en (del|andel))\b"

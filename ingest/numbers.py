@@ -63,7 +63,8 @@ def parse_number(token: str) -> float | None:
 _NUMWORD = "|".join(sorted(list(_UNITS_WORDS) + list(_TENS_WORDS) + ["hundrede", "tusind", "tusinde"],
                            key=len, reverse=True))
 _COMPOUND = r"(?:en|to|tre|fire|fem|seks|syv|otte|ni)og(?:" + "|".join(_TENS_WORDS) + ")"
-NUMBER_RE = rf"(?:\d{{1,3}}(?:\.\d{{3}})+|\d+(?:,\d+)?|{_COMPOUND}|(?:{_NUMWORD}))"
+# "1.6" (an English decimal: one or two digits after the point, not a date's "25.11.2020")
+NUMBER_RE = rf"(?:\d{{1,3}}(?:\.\d{{3}})+|\d+\.\d{{1,2}}(?![\d.,]\d)(?!\d)|\d+(?:,\d+)?|{_COMPOUND}|(?:{_NUMWORD}))"
 
 _BOUND_WORDS: list[tuple[str, Bound]] = [
     (r"mindst|minimum|min\.|som minimum|at least|no less than", "at_least"),
@@ -75,7 +76,7 @@ _BOUND_WORDS: list[tuple[str, Bound]] = [
 ]
 _UNIT_PATTERNS: list[tuple[str, str]] = [
     (r"procentpoint|procent-point|pct\.-point|percentage points?", "percentage points"),
-    (r"%|procent|pct\.?|percent", "%"),
+    (r"%|procent|pct\.?|percent|per cent", "%"),
     (r"(?:mio\.|millioner|million)\s*(?:kr\.?|kroner)", "million kr."),
     (r"(?:mia\.|milliarder|billion)\s*(?:kr\.?|kroner)", "billion kr."),
     (r"kr\.?|kroner|DKK", "kr."),

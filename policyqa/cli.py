@@ -294,6 +294,25 @@ def eval_cmd(
     print(f"\nreport: {out_dir / 'report.md'}")
 
 
+@app.command("fit")
+def fit_cmd(
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder for evidence_model.json "
+                                       "(default: the installed package's assistant/data/)."),
+    store: Optional[Path] = StoreOpt,
+) -> None:
+    """Refit the evidence model on the dev questions of both collections (never test).
+
+    The model is written only when, cross-validated by document, it puts a sentence holding an
+    expected fact first more often than the hand-set weights; otherwise answering keeps those.
+
+    Example: policyqa fit
+    """
+    from evals.fit import DATA, collect, main as fit_main
+
+    figures = fit_main(collect(settings(store=store)), out or DATA)
+    print(json.dumps(figures, indent=1))
+
+
 @feedback_app.command("export")
 def feedback_export(
     out: Optional[Path] = typer.Option(None, "--out", help="File to write (default: stdout)."),

@@ -1,0 +1,93 @@
+"""Answer-type fit and the evidence model's fitting decision, on hand-made sentences and samples."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.evidence import type_fit
+from assistant.fitted import EVIDENCE_FEATURES, LinearModel
+from assistant.question import analyse
+from evals.fit import Sample, main as fit_main
+
+# (question, unit, the least fit expected, the most): both languages of the documents
+TYPE_FIT = [
+    ("What is Hvidmose's goal for placing children with relatives?",
+     "At least 25 per cent of all children in care must be placed with relatives by the end of 2027.", 1.0, 1.0),
+    ("Hvad er målet for anbringelser i netværket?",
+     "Mindst 25 pct. af de anbragte børn skal være anbragt i netværket inden udgangen af 2027.", 1.0, 1.0),
+    ("What is the goal for placements with relatives?",
+     "Hvidmose needs more foster families, especially for teenagers.", 0.0, 0.0),
+    ("Which party voted against the agreement in the social committee?",
+     "(O) stemte imod, da partiet ønsker, at regionen betaler mere.", 0.9, 1.0),
+    ("Who voted against the target in the employment committee?",
+     "Godkendt med 5 stemmer mod 2. Imod stemte Carsten Brøns (V) og Nadia Qvist (I).", 0.8, 1.0),
+    ("Who voted against the target in the employment committee?",
+     "The committee voted 5 to 2; two members voted against.", 0.0, 0.0),
+    ("From when can young people go to a private provider?",
+     "The new right will take effect on 1 July 2026.", 1.0, 1.0),
+    ("Fra hvornår gælder den udvidede ret?", "Retten træder i kraft den 1. juli 2026.", 1.0, 1.0),
+    ("Who is responsible for the action plan?",
+     "Centerchef for Social og Psykiatri Henriette Lauge er ansvarlig for handleplanen.", 1.0, 1.0),
+    ("how many ppl were enroled in drug treatment in 2024?",
+     "I 2024 var 14.102 personer indskrevet i behandling for stofmisbrug.", 0.7, 1.0),
+    ("how many ppl were enroled in drug treatment in 2024?",
+     "Kommunen har tre afdelinger med 12 medarbejdere i alt.", 0.0, 0.4),
+]
+
+
+@pytest.mark.parametrize("question, unit, lo, hi", TYPE_FIT)
+def test_type_fit_in_both_languages(question, unit, lo, hi):
+    assert lo <= type_fit(analyse(question), unit, "", None) <= hi
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("From when can 18-24 year olds go to a private provider?", "when"),
+    ("Since when has the guarantee applied?", "when"),
+    ("Fra hvornår gælder retten?", "when"),
+    ("What happens to the budget when the year ends?", "other"),
+])
+def test_answer_type_of_when_questions(question, kind):
+    assert analyse(question).answer_type == kind
+
+
+def _model(weights) -> LinearModel:
+    n = len(EVIDENCE_FEATURES)
+    return LinearModel("evidence", 1, "test", EVIDENCE_FEATURES, (0.0,) * n, (1.0,) * n, tuple(weights), 0.0)
+
+
+def test_model_file_round_trip_and_feature_check():
+    m = _model([0.5] + [0.0] * (len(EVIDENCE_FEATURES) - 1))
+    again = LinearModel.from_json(m.to_json(), EVIDENCE_FEATURES)
+    x = [1.0] * len(EVIDENCE_FEATURES)
+    assert again.prob(x) == pytest.approx(m.prob(x)) and 0.5 < m.prob(x) < 1.0
+    with pytest.raises(ValueError, match="policyqa fit"):
+        LinearModel.from_json(m.to_json(), EVIDENCE_FEATURES[:-1])
+
+
+def _samples(signal: str, n: int = 40) -> dict[str, list[Sample]]:
+    """Questions whose fact-holding unit is told apart by one feature only."""
+    i = EVIDENCE_FEATURES.index(signal)
+    out = []
+    for k in range(n):
+        units = []
+        for j in range(5):
+            x = [0.5] * len(EVIDENCE_FEATURES)
+            x[EVIDENCE_FEATURES.index("rank")] = 1.0 / (1 + 0.5 * j)  # the hand weights favour early units
+            x[i] = 1.0 if j == 3 else 0.0
+            units.append((tuple(x), int(j == 3), f"unit {j}"))
+        out.append(Sample(f"q{k}", f"doc{k % 10}", True, "lookup", units))
+    return {"synthetic": out}
+
+
+def test_fit_adopts_a_model_only_when_it_beats_the_hand_weights(tmp_path):
+    # the fact-holding unit is the one that states a total: the hand weights never see that
+    won = fit_main(_samples("asks_amount_x_total"), tmp_path)
+    assert won["adopted"] and won["top1_fitted_cross_validated"] == 1.0 and won["top1_hand_weights"] == 0.0
+    assert LinearModel.from_json((tmp_path / "evidence_model.json").read_text(), EVIDENCE_FEATURES).metrics
+    # the fact-holding unit has the best coverage and answer type: the hand weights are already right
+    for j, s in enumerate(_samples("coverage")["synthetic"]):
+        s.units = [(tuple(1.0 if f == "type_fit" and u[1] else v for f, v in zip(EVIDENCE_FEATURES, u[0])),
+                    u[1], u[2]) for u in s.units]
+    kept = fit_main({"synthetic": [s for s in _samples("coverage")["synthetic"]]}, tmp_path)
+    assert kept["top1_hand_weights"] == 1.0 and not kept["adopted"]
+    assert not (tmp_path / "evidence_model.json").exists()  # the adopted one was removed
