@@ -102,6 +102,50 @@ def _drop_grids(lines: list[str]) -> list[str]:
     return out
 
 
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of a table row ('| a | b |' from markdown, 'a | b' from converted HTML)."""
+    s = line.strip()
+    if s.count("|") < (2 if s.startswith("|") else 1) or " | " not in f" {s} ":
+        return None
+    return [c.strip() for c in s.strip("|").split("|")]
+
+
+def _linearise_tables(lines: list[str]) -> list[str]:
+    """Each row of a table becomes a paragraph of its own that names its columns: 'Indikator:
+    Ventetid (dage); Baseline: 19 (2024); Mål: Højst 10'. A row read on its own then still says
+    which number is the target and which the baseline (for goals, answers and quotes)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        header = _cells(lines[i])
+        if header is None or len(header) < 2:
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i + 1
+        rows = []
+        while j < len(lines) and (_TABLE_RULE.match(lines[j].strip()) or _cells(lines[j]) is not None):
+            if not _TABLE_RULE.match(lines[j].strip()):
+                rows.append(_cells(lines[j]))
+            j += 1
+        if not rows:
+            out.append(lines[i])
+            i += 1
+            continue
+        out += ["", " | ".join(c for c in header if c), ""]
+        for row in rows:
+            if len(row) == len(header):
+                text = "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, row) if c)
+            else:
+                text = " | ".join(c for c in row if c)
+            out += [text, ""]
+        i = j
+    return out
+
+
 def _raw_blocks(text: str) -> list[tuple[str, str, int]]:
     """Split lines into (kind, text, level) with kind in heading/paragraph/bullet."""
     lines = []
@@ -111,7 +155,7 @@ def _raw_blocks(text: str) -> list[tuple[str, str, int]]:
             lines.append(cleaned)
         else:
             lines.append("")
-    lines = _drop_grids(lines)
+    lines = _linearise_tables(_drop_grids(lines))
     blocks: list[tuple[str, str, int]] = []
     para: list[str] = []
 

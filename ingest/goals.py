@@ -17,15 +17,17 @@ from ingest.topics import area_of, classify
 # Verbs first: "reduceres med 30 procent ... mere end ét ophold" is a decrease.
 _VERBS = {
     "decrease": r"reducer\w*|nedbring\w*|nedbragt|mindske\w*|halver\w*|falde\w*|sænke\w*|begrænse\w*|"
-                r"nedsætte\w*|bekæmpe\w*|knække\w*|komme ned|bringes ned|ikke overstige|ikke overskride",
-    "increase": r"øge\w*|øges|øget|forøge\w*|stige\w*|fordoble\w*|udvide\w*|vokse\w*|opføres|etablere\w*",
-    "improve": r"forbedre\w*|styrke\w*|højne\w*|løfte\w*",
-    "maintain": r"fastholde\w*|bevare\w*|opretholde\w*|holdes|overholdes",
+                r"nedsætte\w*|bekæmpe\w*|knække\w*|komme ned|bringes ned|ikke overstige|ikke overskride|"
+                r"reduc\w*|cut|halve[ds]?|halving|lower\w*|decreas\w*|bring\w* down|not exceed",
+    "increase": r"øge\w*|øges|øget|forøge\w*|stige\w*|fordoble\w*|udvide\w*|vokse\w*|opføres|etablere\w*|"
+                r"increas\w*|rais\w*|doubl\w*|expand\w*|boost\w*",
+    "improve": r"forbedre\w*|styrke\w*|højne\w*|løfte\w*|improv\w*|strengthen\w*",
+    "maintain": r"fastholde\w*|bevare\w*|opretholde\w*|holdes|overholdes|maintain\w*",
 }
 _COMPARATIVES = {
     "improve": r"større effekt|bedre|højere kvalitet|i højere grad",
-    "decrease": r"færre|lavere|mindre|kortere|reduktion|fald|nedgang",
-    "increase": r"flere|højere|større|mere|stigning",
+    "decrease": r"færre|lavere|mindre|kortere|reduktion|fald|nedgang|fewer|lower|less|shorter|reduction",
+    "increase": r"flere|højere|større|mere|stigning|more|higher|greater",
 }
 _VERB_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v})\\b)" for k, v in _VERBS.items()), re.I)
 _COMP_RE = re.compile("|".join(f"(?P<{k}>\\b(?:{v})\\b)" for k, v in _COMPARATIVES.items()), re.I)
@@ -33,7 +35,12 @@ _MODAL = re.compile(r"\b((?:skal|må|bør)\b|målet (?:er|i)|målsætningen er|s
                     r"vil\b[^.]{0,60}?\b(?:reducere|øge|halvere|nedbringe|sikre|sænke|løfte|forbedre|"
                     r"styrke|mindske|fordoble|hæve|nå)|ønsker\w*,? (?:vi,? )?at|forpligter\w*(?:\s+\w+){0,2}\s+sig til|"
                     r"(?:er|blevet) enige om|(?:har )?aftalt,? at|besluttet,? at|sætter som mål|"
-                    r"indebærer,? at|forventes at)", re.I)
+                    r"indebærer,? at|forventes at|"
+                    # the same in English pages
+                    r"(?:must|shall|should)\b|will\b[^.]{0,60}?\b(?:reduce|increase|halve|cut|raise|ensure|"
+                    r"lower|improve|double|reach)|the (?:target|goal|aim|ambition|objective) is|aims? to|"
+                    r"(?:is|are) to be\b|commit\w* (?:itself |themselves )?to|agreed,? that|sets? (?:a|the) target)",
+                    re.I)
 _INTENTION = re.compile(
     r"\b(vil|skal|ønsker at|agter at|forventer at)\b[^.]{0,60}?\b"
     r"(opstille[s]?|fastsætte[s]?|udarbejde[s]?|sætte[s]?|formulere[s]?|udvikle[s]?|tage stilling til)"
@@ -41,18 +48,25 @@ _INTENTION = re.compile(
     re.I,
 )
 _GOAL_WORDS = re.compile(r"\b[\wæøå-]*mål(et|ene|sætning\w*|tal)?\b|\bsociale \d{4}-?mål\b|\btarget|"
+                         r"\b(goals?|objectives?|aims)\b|"
                          r"\b[\wæøå-]*(politik|strategi|plan|aftale)\w*\b[^.]{0,40}\b(frem mod|\d{4}\s*[-–]\s*\d{4})",
                          re.I)
-_STATUS = re.compile(r"\b(er nået|nået|opfyldt|indfriet|er (steget|faldet)|har vi|blev|var)\b", re.I)
-_ACHIEVED = re.compile(r"\b(er|blev|var|allerede)\s+(\S+\s+){0,4}?(nået|opfyldt|indfriet)\b", re.I)
-_CONDITIONAL = re.compile(r"^(hvis|såfremt|når|selvom|hvorvidt|det forventes|prognosen)\b", re.I)
+_STATUS = re.compile(r"\b(er nået|nået|opfyldt|indfriet|er (steget|faldet)|har vi|blev|var|"
+                     r"(?:has|have) (?:risen|fallen)|was|were)\b", re.I)
+_ACHIEVED = re.compile(r"\b(er|blev|var|allerede|is|was|were|has been|have been|already)\s+(\S+\s+){0,4}?"
+                       r"(nået|opfyldt|indfriet|reached|met|achieved)\b", re.I)
+_CONDITIONAL = re.compile(r"^(hvis|såfremt|når|selvom|hvorvidt|det forventes|prognosen|if|when|although|"
+                          r"whether|it is expected|the forecast)\b", re.I)
 # Sentences about the goals themselves ("Målene skal inspirere ...") are not goals; an actor as
 # subject ("Regeringen vil ...") is one only when it commits to an outcome (", at ...").
 _GOAL_META = re.compile(r"^(målene|målet(?!,? (?:er|i [\wæøå-]+ er),? at)|målsætningerne|de sociale mål|"
+                        r"the (?:goals|targets|objectives)\b|"
                         r"midlerne)\b", re.I)
-_META_SUBJECT = re.compile(r"^(vi|det|de|der|regeringen|ministeren)\b", re.I)
+_META_SUBJECT = re.compile(r"^(vi|det|de|der|regeringen|ministeren|we|it|they|there|the government|"
+                           r"the minister)\b", re.I)
 _DEADLINE = re.compile(
-    r"\b(?:frem mod|frem til|inden(?: udgangen af)?|senest(?: ved udgangen af| i)?|i løbet af|til|by|in|"
+    r"\b(?:frem mod|frem til|inden(?: udgangen af)?|senest(?: ved udgangen af| i)?|i løbet af|til|"
+    r"by(?: the end of)?|no later than|before|in|"
     r"ved udgangen af|i)\s+((?:19|20)\d\d)\b"
     r"|\b(?:19|20)\d\d\s*[-–]\s*((?:19|20)\d\d)\b", re.I)
 @dataclass
@@ -71,7 +85,7 @@ def _direction(text: str) -> str | None:
     """The first direction verb after the modal ('skal ... reduceres'), else anywhere, else a
     comparative ('færre', 'flere')."""
     text = re.sub(r"^(for at|med henblik på at)\s+[^,]*?(,|\s+(?=skal|må|er|vil)\b)", "", text, flags=re.I)
-    modal = re.search(r"\b(skal|må|bør|vil)\b", text, re.I)
+    modal = re.search(r"\b(skal|må|bør|vil|must|shall|should|will)\b", text, re.I)
     if modal:
         m = _VERB_RE.search(text, modal.end())
         if m:
@@ -89,7 +103,8 @@ def _deadline(text: str) -> int | None:
     for m in _DEADLINE.finditer(text):
         y = m.group(1) or m.group(2)
         before = text[max(0, m.start() - 30): m.start()].lower()
-        if re.search(r"\b(fra|end|ift\.|i forhold til|sammenlignet med|siden)\s*(\S+\s+){0,3}$", before) \
+        if re.search(r"\b(fra|end|ift\.|i forhold til|sammenlignet med|siden|from|than|compared with|"
+                     r"compared to|since)\s*(\S+\s+){0,3}$", before) \
                 and not m.group(2):
             continue
         if re.search(r"budgetaftale\w*\s+(for\s+)?$", before):
@@ -106,8 +121,8 @@ def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | No
     with_unit = [m for m in mentions if m.quantity.unit]
     # bare numbers in "fra ca. 140 til 250" or "2.300 flere personer" are quantities too
     with_unit += [m for m in mentions if not m.quantity.unit and m.raw[-1].isdigit()
-                  and (re.search(r"\b(fra|til|med)\s*(ca\.\s*)?$", text[max(0, m.start - 10):m.start], re.I)
-                       or re.match(r"\s*(flere|færre)\s+\w+", text[m.end:m.end + 20], re.I))
+                  and (re.search(r"\b(fra|til|med|from|to|by)\s*(ca\.\s*)?$", text[max(0, m.start - 10):m.start], re.I)
+                       or re.match(r"\s*(flere|færre|more|fewer)\s+\w+", text[m.end:m.end + 20], re.I))
                   and not re.fullmatch(r"(19|20)\d\d", m.raw.strip())]
     with_unit.sort(key=lambda m: m.start)
     bare = [m for m in mentions if not m.quantity.unit and m.quantity.bound and m.raw[-1].isdigit()
@@ -120,25 +135,50 @@ def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | No
             b = re.search(r"\b(højst|mindst|maksimalt|under|over)\b(\s+\w+){0,2}\s*$", before)
             if b:
                 q = replace(q, bound={"højst": "at_most", "maksimalt": "at_most", "mindst":
-                                      "at_least", "under": "below", "over": "above"}[b.group(1)])
+                                      "at_least", "under": "below", "over": "above"}[b.group(1).lower()])
         after = text[m.end: m.end + 12].lower()
-        if re.search(r"\bfra\s*(ca\.\s*|cirka\s*)?$", before) or re.search(
-                r"\b(i forhold til|sammenlignet med)\b", before[-25:]):
+        if re.search(r"\b(fra|from)\s*(ca\.\s*|cirka\s*|about\s*)?$", before) or re.search(
+                r"\b(i forhold til|sammenlignet med|compared (?:with|to))\b", before[-25:]):
             baseline = baseline or q
-        elif re.search(r"\b(med|reduktion på|stigning på|fald på|nedgang på|forøgelse på)\s*"
-                       r"(mindst|højst|op til|ca\.|omkring)?\s*$", before) or re.match(
-                r"\s*(flere|færre)\b", after):
+        elif re.search(r"\b(med|reduktion på|stigning på|fald på|nedgang på|forøgelse på|by|reduction of|"
+                       r"increase of|cut of)\s*(mindst|højst|op til|ca\.|omkring|at least|at most|up to|about)?\s*$",
+                       before) or re.match(r"\s*(flere|færre|more|fewer)\b", after):
             change = change or q  # "med 25 procent", "2.300 flere personer"
         else:
             target = target or q
     if re.match(r"^(ingen|ikke et eneste|no)\b", text.strip().lstrip("•- "), re.I) and target is None \
             and re.search(r"\bskal\b", text, re.I):
         target = Quantity(0.0, "persons", "at_most")  # "Ingen unge skal sove på gaden"
-    if "halver" in text.lower() and change is None:
+    if re.search(r"halver|\bhalv(e|es|ed|ing)\b", text, re.I) and change is None:
         change = Quantity(50.0, "%", None)
-    if "fordobl" in text.lower() and change is None:
+    if re.search(r"fordobl|\bdoubl", text, re.I) and change is None:
         change = Quantity(100.0, "%", None)
     return change, target, baseline
+
+
+# A table row linearised by ingest.clean: "Indikator: X; Baseline: 19 (2024); Mål: Højst 10; Frist: 2026"
+_ROW_CELL = re.compile(r"(?:^|;\s)([^:;]{1,40}):\s([^;]*)")
+_TARGET_COLUMN = re.compile(r"^(mål\w*|måltal|målniveau|målsætning|target\w*|goal)\b", re.I)
+_BASELINE_COLUMN = re.compile(r"^(baseline|udgangspunkt|nuværende|status|niveau|current|today|nu)\b", re.I)
+_DEADLINE_COLUMN = re.compile(r"^(frist|deadline|tidsfrist|senest|år|year|by|inden)\b", re.I)
+
+
+def table_row_goal(text: str) -> tuple[Quantity, Quantity | None, int | None] | None:
+    """(target, baseline, deadline) of a table row with a target column, else None."""
+    cells = [(h.strip(), c.strip()) for h, c in _ROW_CELL.findall(text)]
+    target_cell = next(((h, c) for h, c in cells if _TARGET_COLUMN.match(h)), None)
+    if len(cells) < 2 or target_cell is None:
+        return None
+    target = next((m.quantity for m in find_quantities(target_cell[1])
+                   if not re.fullmatch(r"(19|20)\d\d", m.raw.strip())), None)
+    if target is None:
+        return None
+    baseline_cell = next((c for h, c in cells if _BASELINE_COLUMN.match(h)), "")
+    baseline = next((m.quantity for m in find_quantities(baseline_cell)
+                     if not re.fullmatch(r"(19|20)\d\d", m.raw.strip())), None)
+    deadline_text = " ".join([target_cell[0]] + [c for h, c in cells if _DEADLINE_COLUMN.match(h)])
+    years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", deadline_text)]
+    return target, baseline, max(years) if years else None
 
 
 def _programme(doc: Document) -> str | None:
@@ -274,6 +314,9 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
     if lead_in and block.kind == "heading":
         return None
     in_list = ctx.kind == "goals" and (block.kind == "bullet" or len(block.text.split()) <= 25)
+    row = table_row_goal(text) if ": " in text else None
+    if row is not None:
+        return _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, row)
     if not (in_list or ctx.kind == "intention" or _MODAL.search(text) or _INTENTION.search(text)):
         return None  # no goal list, no modal verb, no intention: cheap exit for most sentences
     if is_instruction(text):
@@ -325,6 +368,33 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
         indicator=indicator_of(text, intention),
         direction=None if intention else direction, change=change, target_value=target,
         deadline=deadline, baseline=baseline, baseline_year=baseline_year, kind=kind,
+    )
+
+
+def _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, row) -> Goal:
+    """A goal from a row of a table of targets: the target column's number, the baseline
+    column's, and the deadline column's (or the target column's) year."""
+    target, baseline, deadline = row
+    topic = classify(text)
+    if topic.key == "other":
+        for context in (ctx.lead, _heading_before(doc, start), doc.title):
+            if context and classify(context).key != "other":
+                topic = classify(context)
+                break
+    direction = None
+    if baseline is not None and baseline.value != target.value:
+        direction = "decrease" if target.value < baseline.value else "increase"
+    elif target.bound in ("at_most", "below"):
+        direction = "decrease"
+    indicator = _ROW_CELL.match(text)
+    return Goal(
+        goal_id=_goal_id(doc.doc_id, start), text=text, source=doc.source, doc_id=doc.doc_id,
+        chunk_id=chunks.at(start), start=start, end=end, doc_date=doc.date, programme=programme,
+        set_by=_setter_in(ctx.lead) or set_by, announced=announced, area=ctx.area,
+        topic=topic.key, topic_da=topic.da, topic_en=topic.en, target_group=None,
+        indicator=indicator.group(2).strip() if indicator else None, direction=direction,
+        change=None, target_value=target, deadline=deadline or ctx.deadline, baseline=baseline,
+        baseline_year=None, kind="numeric_target",
     )
 
 

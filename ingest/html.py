@@ -24,7 +24,10 @@ _BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "header", "footer", "blockquote", "pre",
     "table", "tr", "ul", "ol", "li", "dl", "dt", "dd", "figure", "figcaption", "address",
     "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "td", "th", "body", "html",
+    "thead", "tbody", "tfoot", "caption",
 }
+# Cells and items never run together when a container's text is read as one
+_SEPARATED = {"td", "th", "li", "p", "div", "dt", "dd", "tr"}
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ def _inline_text(tag: Tag) -> str:
             parts.append(str(node))
         elif node.name == "br":
             parts.append("\n")
+        elif node.name in _SEPARATED:
+            parts.append(" ")
         elif node.name == "img" and node.get("alt"):
             pass  # alt text of images is not document content
     text = "".join(parts)

@@ -101,3 +101,16 @@ def test_malformed_and_deeply_nested_html_does_not_crash():
     nested = "<div>" * 3000 + "Dybt indhold her." + "</div>" * 10
     text, _ = html_to_text(nested + "<p>unclosed <b>bold <i>text")
     assert "Dybt indhold her." in text
+
+
+def test_table_rows_name_their_columns_and_cells_never_run_together():
+    from ingest.html import html_to_text
+
+    html = ("<h2>Mål</h2><table><thead><tr><th>Indikator</th><th>Baseline</th><th>Mål</th></tr></thead>"
+            "<tbody><tr><td>Ventetid (dage)</td><td>19 (2024)</td><td>Højst 10</td></tr></tbody></table>")
+    text, _ = html_to_text(html)
+    _, blocks = to_blocks(text)
+    rows = [b.text for b in blocks if b.kind == "paragraph"]
+    assert rows == ["Indikator: Ventetid (dage); Baseline: 19 (2024); Mål: Højst 10"]
+    _, blocks = to_blocks("| År | Antal |\n|---|---:|\n| 2023 | 21 |\n| 2024 | 30 |\n")
+    assert [b.text for b in blocks if b.kind == "paragraph"] == ["År: 2023; Antal: 21", "År: 2024; Antal: 30"]

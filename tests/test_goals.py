@@ -153,3 +153,32 @@ def test_corpus_goals(corpus_store):
     assert new_home.superseded_by is None and home.goal_id in new_home.supersedes
     assert not [g for g in goals if g.source in ("000_e142433872feedea.txt", "003_cfbee8ddd34a561c.txt",
                                                   "004_db4380b8391258ea.txt")]
+
+
+def test_goals_in_english_pages():
+    text = ("The target is to halve the number of homeless people by 2030. By the end of 2027, at "
+            "least 25 per cent of all children in care must be placed with relatives. The count "
+            "was 6,247 in 2024.")
+    goals = extract_goals_from_text(text)
+    assert len(goals) == 2  # the count is a status, not a goal
+    halve, share = goals
+    assert halve.deadline == 2030 and halve.direction == "decrease" and halve.change.value == 50.0
+    assert share.deadline == 2027 and share.target_value.value == 25.0
+    assert share.target_value.unit == "%" and share.target_value.bound == "at_least"
+
+
+@pytest.mark.parametrize("table", [
+    # a markdown table, and the rows the HTML converter writes for <table><thead>...<tbody>
+    "## Mål og indikatorer\n\n| Indikator | Baseline (2024) | Mål 2028 |\n|---|---|---|\n"
+    "| Gns. ventetid (dage) | 19 | Højst 10 |\n| Andel unge i uddannelse | 78 pct. | 85 pct. |\n",
+    "## Mål og indikatorer\n\nIndikator | Baseline | Mål | Frist\n"
+    "Gns. ventetid (dage) | 19 (2024) | Højst 10 | 31.12.2028\n"
+    "Andel unge i uddannelse | 78 pct. (2024) | 85 pct. | 2028\n",
+])
+def test_goals_from_a_table_of_targets(table):
+    goals = [g for g in extract_goals_from_text(table) if g.indicator]
+    assert [g.indicator for g in goals] == ["Gns. ventetid (dage)", "Andel unge i uddannelse"]
+    wait, share = goals
+    assert (wait.target_value.value, wait.target_value.bound, wait.baseline.value) == (10.0, "at_most", 19.0)
+    assert wait.direction == "decrease" and wait.deadline == 2028
+    assert (share.target_value.value, share.target_value.unit, share.direction) == (85.0, "%", "increase")
