@@ -71,6 +71,7 @@ class ExtractiveAnswerer:
         need = all if len(q.entities) == 1 else any
         ok_hits = {i for i, hay in enumerate(haystacks) if need(entity_in(e, hay) for e in q.entities)}
         units = [u for u in units if not q.entities or u.hit in ok_hits]
+        units = self._from_named_documents(q, units, hits)
         # the question's most specific concepts must be in the unit or its passage's context
         key = self.scorer.key_concepts(q)
         if key:
@@ -112,6 +113,21 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(u)
         return chosen, None, {}
+
+    def _from_named_documents(self, q: Question, units: list[Unit], hits: list[Hit]) -> list[Unit]:
+        """A question that names an organisation, place or programme ("according to
+        Sundhedsstyrelsen", "in Kildeholt") is answered from a document that names it too, when
+        one was retrieved: the same figure from another body is a neighbour, not the answer."""
+        names = [e for e in q.entities if not e[:1].isdigit()]
+        if not names or self.doc_text is None:
+            return units
+        names_all: dict[str, bool] = {}
+        for h in hits:
+            if h.doc_id not in names_all:
+                hay = f"{h.context()} {self.doc_text(h.doc_id)}"
+                names_all[h.doc_id] = all(entity_in(e, hay) for e in names)
+        named = [u for u in units if names_all[hits[u.hit].doc_id]]
+        return named or units
 
     def _missing_parts(self, q: Question, chosen: list[Unit], units: list[Unit],
                        hits: list[Hit]) -> list[Unit]:

@@ -139,6 +139,8 @@ def _linearise_tables(lines: list[str]) -> list[str]:
         for row in rows:
             if len(row) == len(header):
                 text = "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, row) if c)
+            elif len(row) == len(header) + 1:  # the first column holds row labels, its header empty
+                text = f"{row[0]}: " + "; ".join(f"{h}: {c}" for h, c in zip(header, row[1:]) if c)
             else:
                 text = " | ".join(c for c in row if c)
             out += [text, ""]
