@@ -30,6 +30,10 @@ _DECISION = re.compile(r"\b(besluttede|beslutning|vedtog|vedtaget|godkendte|godk
                        r"forbehold|decided|decision|adopted|approved|agreed|rejected|voted|against|"
                        r"recommend\w*|endorsed)\b", re.I)
 # How a goal is phrased, in the two languages of the documents
+_ASKS_VOTE = re.compile(r"\b(imod|stemte|stemme\w*|forbehold|undlod|against|vot\w*|oppos\w*|abstain\w*|"
+                        r"reservation|dissent\w*)\b", re.I)
+_VOTE = re.compile(r"\b(imod|stemte|stemmer|forbehold|undlod|mindretal\w*|against|voted|votes|opposed|"
+                   r"abstained|reservation|dissent\w*)\b|\(\s*[A-ZÆØÅ]{1,2}\s*\)", re.I)
 _GOAL_LANGUAGE = re.compile(r"\b(skal|mål\w*|må højst|mindst|højst|reduceres|øges|falde|forbedres|halveres|"
                             r"frem mod|ambition\w*|must|shall|should|aims?|target\w*|goals?|at least|"
                             r"at most|no more than|halve[ds]?|reduced?|by the end of)\b", re.I)
@@ -200,6 +204,9 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
     if t == "where":
         return 1.0 if _PLACE.search(text) else 0.0
     if t == "decision":
+        if _ASKS_VOTE.search(q.text):
+            # who was against, who abstained, who made a reservation: the vote, not the decision
+            return 1.0 if _VOTE.search(text) else 0.3 if _DECISION.search(text) else 0.0
         asks_recommendation = re.search(r"indstill|recommend|propos", q.text, re.I)
         if re.search(r"beslutning", section, re.I):
             return 0.8 if asks_recommendation else 1.0
