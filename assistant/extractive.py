@@ -67,9 +67,13 @@ class ExtractiveAnswerer:
         missing = [e for e in q.entities if not any(entity_in(e, h) for h in haystacks)]
         if missing:
             return [], "reason_entity", {"entities": ", ".join(missing)}
-        # one entity: the passage must have it; several (2013 vs 2016): each passage some
+        # one entity: the passage must have it; several (2013 vs 2016): each passage some. A name
+        # (a municipality, a body) may stand only elsewhere in the passage's document: a page
+        # about Hvidmose names it in its title or first paragraph, not in every passage.
         need = all if len(q.entities) == 1 else any
-        ok_hits = {i for i, hay in enumerate(haystacks) if need(entity_in(e, hay) for e in q.entities)}
+        ok_hits = {i for i, hay in enumerate(haystacks)
+                   if need(entity_in(e, hay) or (not e[:1].isdigit() and self._document_names(hits[i], e))
+                           for e in q.entities)}
         units = [u for u in units if not q.entities or u.hit in ok_hits]
         units = self._from_named_documents(q, units, hits)
         # the question's most specific concepts must be in the unit or its passage's context
@@ -113,6 +117,9 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(u)
         return chosen, None, {}
+
+    def _document_names(self, hit: Hit, entity: str) -> bool:
+        return self.doc_text is not None and entity_in(entity, self.doc_text(hit.doc_id))
 
     def _from_named_documents(self, q: Question, units: list[Unit], hits: list[Hit]) -> list[Unit]:
         """A question that names an organisation, place or programme ("according to
