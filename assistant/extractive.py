@@ -63,6 +63,7 @@ class ExtractiveAnswerer:
         if not hits:
             return [], "reason_no_hits", {}
         units = self.scorer.score(q, hits)
+        scored = units
         haystacks = [f"{h.context()} {h.text}" for h in hits]
         missing = [e for e in q.entities if not any(entity_in(e, h) for h in haystacks)]
         if missing:
@@ -87,6 +88,11 @@ class ExtractiveAnswerer:
             typed = [u for u in units if u.type_fit >= self.min_type_fit
                      and u.coverage >= self.min_coverage * 0.8]
             if not typed:
+                # "The agreement introduces a right for X." then "The new right takes effect on
+                # 1 July 2026.": the kind of answer asked for stands in the next sentence
+                follow = self._neighbour_with_answer(units[0], scored, self.min_type_fit, self.follow_chars)
+                if follow is not None:
+                    return [units[0], follow], None, {}
                 return [], "reason_type", {}
             units = typed + [u for u in units if u not in typed]
         best = units[0]
@@ -189,10 +195,13 @@ class ExtractiveAnswerer:
             return nxt
         return None
 
-    @staticmethod
-    def _neighbour_with_answer(best: Unit, units: list[Unit]) -> Unit | None:
-        near = [u for u in units if u.hit == best.hit and u.type_fit >= 1.0
-                and 0 <= u.start - best.end <= 3]
+    follow_chars = 200  # how far after the best sentence its answer may stand (about two sentences)
+
+    @classmethod
+    def _neighbour_with_answer(cls, best: Unit, units: list[Unit], min_fit: float = 1.0,
+                               reach: int = 3) -> Unit | None:
+        near = sorted((u for u in units if u.hit == best.hit and u.type_fit >= min_fit
+                       and 0 <= u.start - best.end <= reach), key=lambda u: u.start)
         return near[0] if near else None
 
     def answer(self, q: Question, hits: list[Hit]) -> Answer:
