@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from assistant.goal_answers import asks_national
 from assistant.evidence import EvidenceScorer, Unit, person_names
 from assistant.models import Answer, Citation, Hit
 from assistant.question import Question
@@ -77,6 +78,9 @@ class ExtractiveAnswerer:
                            for e in q.entities)}
         units = [u for u in units if not q.entities or u.hit in ok_hits]
         units = self._from_named_documents(q, units, hits)
+        if asks_national(q.text) and not any(not e[:1].isdigit() for e in q.entities):
+            # a national target or figure is never answered from a municipality's documents
+            units = [u for u in units if not is_local_source(hits[u.hit])]
         # the question's most specific concepts must be in the unit or its passage's context
         key = self.scorer.key_concepts(q)
         if key:
@@ -209,6 +213,15 @@ class ExtractiveAnswerer:
         if reason:
             return abstain(q, reason, **kw)
         return compose(q, hits, chosen, answerer=self.name)
+
+
+_LOCAL = re.compile(r"\b(kommune\w*|municipality|municipal|byråd\w*|city council|\w*udvalg\w*|"
+                    r"committee)\b", re.I)
+
+
+def is_local_source(hit: Hit) -> bool:
+    """A municipality's document: its minutes, or a page its issuer or title names as one."""
+    return hit.doc_type == "committee_minutes" or bool(_LOCAL.search(f"{hit.issuer or ''} {hit.title}"))
 
 
 def _years(q: Question) -> list[str]:
