@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 import re
 
 from assistant.goal_answers import asks_national
@@ -20,10 +21,18 @@ _MULTI = re.compile(r"\b(forskel\w*|adskiller|sammenlign\w*|compare\w*|compar\w+
                     r"replaced|afløste|erstattede|both|begge|og senere|and later|change[ds]? from)\b", re.I)
 
 
+# Which constraint of the question an abstention's reason says was not met (the JSON `unmet`)
+_UNMET = {"reason_entity": "entity", "reason_coverage": "topic", "reason_type": "answer_type",
+          "reason_national": "national", "reason_no_hits": "documents", "reason_empty": "question",
+          "reason_injection": "question"}
+
+
 def abstain(q: Question, reason_key: str, **kw) -> Answer:
     reason = t(q.language, reason_key, **kw)
+    value = kw.get("entities") or (q.answer_type if reason_key == "reason_type" else None)
     return Answer(question=q.text, answer=t(q.language, "abstain", reason=reason),
-                  language=q.language, abstained=True)
+                  language=q.language, abstained=True,
+                  unmet={"constraint": _UNMET.get(reason_key, reason_key), "value": value})
 
 
 def _norm_entity(e: str) -> str:
@@ -79,8 +88,12 @@ class ExtractiveAnswerer:
         units = [u for u in units if not q.entities or u.hit in ok_hits]
         units = self._from_named_documents(q, units, hits)
         if asks_national(q.text) and not any(not e[:1].isdigit() for e in q.entities):
-            # a national target or figure is never answered from a municipality's documents
-            units = [u for u in units if not is_local_source(hits[u.hit])]
+            # a national target or figure is never answered from a municipality's documents;
+            # when only those have one, the answer says so and shows it as what there is instead
+            national = [u for u in units if not is_local_source(hits[u.hit])]
+            if not national and units and units[0].type_fit >= self.min_type_fit:
+                return units[:1], "reason_national", {}
+            units = national
         # the question's most specific concepts must be in the unit or its passage's context
         key = self.scorer.key_concepts(q)
         if key:
@@ -210,6 +223,8 @@ class ExtractiveAnswerer:
 
     def answer(self, q: Question, hits: list[Hit]) -> Answer:
         chosen, reason, kw = self.select(q, hits)
+        if reason == "reason_national" and chosen:
+            return instead(q, hits, chosen[0], answerer=self.name)
         if reason:
             return abstain(q, reason, **kw)
         return compose(q, hits, chosen, answerer=self.name)
@@ -274,6 +289,17 @@ def format_date(iso: str, lang: str) -> str:
     months = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
     return f"{int(d)} {months[int(m) - 1]} {y}"
+
+
+def instead(q: Question, hits: list[Hit], unit: Unit, *, answerer: str) -> Answer:
+    """An abstention that shows what the documents have instead: 'The documents give no national
+    target; a municipality's document has this: … [1]' (abstained, the related fact cited)."""
+    shown = compose(q, hits, [unit], answerer=answerer)
+    lang = shown.language
+    who = hits[unit.hit].issuer or hits[unit.hit].title
+    head = t(lang, "abstain", reason=t(lang, "reason_national", who=who))
+    return replace(shown, answer=f"{head}\n\n{shown.answer}", abstained=True,
+                   unmet={"constraint": "national", "value": who})
 
 
 def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) -> Answer:

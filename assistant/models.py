@@ -113,6 +113,7 @@ class Answer:
     timings: dict = field(default_factory=dict)
     draft: str | None = None  # an LLM's answer before verification (for evaluation)
     draft_passages: tuple[Citation, ...] = ()  # the numbered passages the LLM was given
+    unmet: dict | None = None  # an abstention's unmet constraint: {"constraint": ..., "value": ...}
 
     def to_json(self) -> dict:
         d = {
@@ -128,6 +129,8 @@ class Answer:
         }
         if self.notice:
             d["notice"] = self.notice
+        if self.unmet:
+            d["unmet"] = self.unmet
         if self.standalone_question and self.standalone_question != self.question:
             d["standalone_question"] = self.standalone_question
         return d

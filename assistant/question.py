@@ -29,8 +29,9 @@ _TYPE_PATTERNS: tuple[tuple[AnswerType, re.Pattern], ...] = (
     ("amount", re.compile(r"\b(hvor (mange|meget|stor\w*)|how (many|much|large|big)|what amount|"
                           r"hvilket beløb|number of|what share|what proportion|hvor stor en (del|andel))\b"
                           r"|\bwhat (is|was|are|were) the [\w\s-]{0,30}\b(rate|share|proportion|percentage|"
-                          r"number|level|amount|budget)\b|\bhvad (er|var) (andelen|antallet|niveauet|"
-                          r"beløbet|budgettet)\b", re.I)),
+                          r"number|level|amount|budget|average|total|cost|price)\b|\bhvad (er|var) (andelen|antallet|"
+                          r"niveauet|beløbet|budgettet|den gennemsnitlige|det gennemsnitlige|den samlede|"
+                          r"det samlede|prisen|udgiften)\b", re.I)),
     ("target", re.compile(r"\b(mål|målet|målene|målsætning\w*|måltal\w*|target\w*|goals?|aims?|"
                           r"objectives?|ambition\w*)\b", re.I)),
     ("where", re.compile(r"^\s*(hvor|where)\b(?! (mange|meget|stor))|\b(hvilken by|which city|"

@@ -158,15 +158,23 @@ def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | No
 
 # A table row linearised by ingest.clean: "Indikator: X; Baseline: 19 (2024); Mål: Højst 10; Frist: 2026"
 _ROW_CELL = re.compile(r"(?:^|;\s)([^:;]{1,40}):\s([^;]*)")
-_TARGET_COLUMN = re.compile(r"^(mål\w*|måltal|målniveau|målsætning|target\w*|goal)\b", re.I)
-_BASELINE_COLUMN = re.compile(r"^(baseline|udgangspunkt|nuværende|status|niveau|current|today|nu)\b", re.I)
+_TARGET_COLUMN = re.compile(r"^(?:nyt |new |\w+ )?(mål\w*|måltal|målniveau|målsætning|target\w*|goal)\b", re.I)
+_VALUE_COLUMN = re.compile(r"målværdi|måltal|målniveau|nyt mål|new target|target value|(mål|target)\s*\(?\d{4}", re.I)
+_OLD_COLUMN = re.compile(r"\b(tidligere|gammel|gamle|previous|old|former)\b", re.I)
+_BASELINE_COLUMN = re.compile(r"^(?:seneste |latest |\w+ )?(baseline|udgangspunkt|nuværende|status|niveau|"
+                              r"current|today|nu)\b", re.I)
 _DEADLINE_COLUMN = re.compile(r"^(frist|deadline|tidsfrist|senest|år|year|by|inden)\b", re.I)
 
 
 def table_row_goal(text: str) -> tuple[Quantity, Quantity | None, int | None] | None:
     """(target, baseline, deadline) of a table row with a target column, else None."""
     cells = [(h.strip(), c.strip()) for h, c in _ROW_CELL.findall(text)]
-    target_cell = next(((h, c) for h, c in cells if _TARGET_COLUMN.match(h)), None)
+    # "Mål: 1" as the first column numbers the goals; "Tidligere mål" is the old one; a column
+    # named for the value ("Målværdi", "Nyt mål", "Mål 2028") beats a plain "Mål"
+    candidates = [(h, c) for i, (h, c) in enumerate(cells) if _TARGET_COLUMN.search(h) and i > 0
+                  and not _OLD_COLUMN.search(h)]
+    candidates.sort(key=lambda hc: not _VALUE_COLUMN.search(hc[0]))
+    target_cell = candidates[0] if candidates else None
     if len(cells) < 2 or target_cell is None:
         return None
     target = next((m.quantity for m in find_quantities(target_cell[1])

@@ -49,6 +49,8 @@ def test_type_fit_in_both_languages(question, unit, lo, hi):
     ("Since when has the guarantee applied?", "when"),
     ("Fra hvornår gælder retten?", "when"),
     ("What happens to the budget when the year ends?", "other"),
+    ("What was the average wait on the list in 2022?", "amount"),
+    ("Hvad var den gennemsnitlige ventetid i 2024?", "amount"),
 ])
 def test_answer_type_of_when_questions(question, kind):
     assert analyse(question).answer_type == kind
@@ -95,3 +97,36 @@ def test_fit_adopts_a_model_only_when_it_beats_the_hand_weights(tmp_path):
     kept = fit_main({"synthetic": [s for s in _samples("coverage")["synthetic"]]}, tmp_path)
     assert kept["top1_hand_weights"] == 1.0 and not kept["adopted"]
     assert not (tmp_path / "evidence_model.json").exists()  # the adopted one was removed
+
+
+def _answerer():
+    import math
+
+    from assistant.extractive import ExtractiveAnswerer
+
+    df = {"ventetid": 1, "plejebolig": 1, "mål": 2}
+    return ExtractiveAnswerer(lambda term: math.log(1 + (10 - df.get(term, 0) + 0.5) / (df.get(term, 0) + 0.5)))
+
+
+def _hit(text: str, doc_type: str, issuer: str):
+    from assistant.models import Hit
+
+    return Hit("c1", "d1", "s.html", "Ældrepolitik", "", text, 0, len(text), "2025-01-01", doc_type, 1.0,
+               issuer=issuer)
+
+
+@pytest.mark.parametrize("question", ["What is the national target for the waiting time for a nursing home?",
+                                      "Hvad er det nationale mål for ventetid på plejebolig?"])
+def test_a_national_question_with_only_a_local_answer_abstains_and_shows_it(question):
+    text = "Målet er, at ventetiden på en plejebolig skal være højst 60 dage i 2028."
+    a = _answerer().answer(analyse(question), [_hit(text, "committee_minutes", "Vesterhede Kommune")])
+    assert a.abstained and a.citations and "60" in a.answer and "Vesterhede Kommune" in a.answer
+    assert a.to_json()["unmet"] == {"constraint": "national", "value": "Vesterhede Kommune"}
+    national = _answerer().answer(analyse(question), [_hit(text, "press_release", "Ældreministeriet")])
+    assert not national.abstained and "60" in national.answer and "unmet" not in national.to_json()
+
+
+def test_an_abstention_names_the_unmet_constraint():
+    a = _answerer().answer(analyse("Hvad var ventetiden på plejebolig i 2031?"),
+                           [_hit("Ventetiden på plejebolig var 94 dage i 2024.", "news", "Kommune")])
+    assert a.abstained and a.to_json()["unmet"] == {"constraint": "entity", "value": "2031"}

@@ -182,3 +182,26 @@ def test_goals_from_a_table_of_targets(table):
     assert (wait.target_value.value, wait.target_value.bound, wait.baseline.value) == (10.0, "at_most", 19.0)
     assert wait.direction == "decrease" and wait.deadline == 2028
     assert (share.target_value.value, share.target_value.unit, share.direction) == (85.0, "%", "increase")
+
+
+@pytest.mark.parametrize("row, target, baseline, deadline", [
+    ("Mål: 1; Indikator: Ventetid på plejebolig; Udgangspunkt: 94 dage (2024); Målværdi: Højst 60 dage; "
+     "Frist: 2028", (60.0, "at_most"), 94.0, 2028),  # "Mål: 1" numbers the goals
+    ("Mål: 2; Indikator: Andel i netværkspleje; Seneste status: 10 pct. (2024); Tidligere mål (2020-2025): "
+     "15 pct.; Nyt mål: 20 pct.; Frist: 2032", (20.0, None), 10.0, 2032),  # not the old goal
+    ("Indikator: Ventetid (dage); Baseline (2024): 19; Mål 2028: Højst 10", (10.0, "at_most"), 19.0, 2028),
+    ("Indicator: Share placed with relatives; Current: 14 per cent; Target: at least 25 per cent; "
+     "Deadline: 2027", (25.0, "at_least"), 14.0, 2027),
+])
+def test_the_target_column_of_a_row(row, target, baseline, deadline):
+    from ingest.goals import table_row_goal
+
+    got_target, got_baseline, got_deadline = table_row_goal(row)
+    assert (got_target.value, got_target.bound) == target
+    assert got_baseline.value == baseline and got_deadline == deadline
+
+
+def test_a_row_without_a_target_column_is_no_goal():
+    from ingest.goals import table_row_goal
+
+    assert table_row_goal("År: 2024; Antal dødsfald: 287; Ændring fra året før: 25") is None
