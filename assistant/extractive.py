@@ -67,6 +67,7 @@ class ExtractiveAnswerer:
     def __init__(self, idf, doc_stems=None, doc_text=None, embedder=None):
         self.scorer = EvidenceScorer(idf, doc_stems, embedder)
         self.doc_text = doc_text  # callable: doc_id -> the document's text
+        self._names: dict[tuple[str, str], bool] = {}  # (doc_id, entity) -> the document names it
 
     def select(self, q: Question, hits: list[Hit]) -> tuple[list[Unit], str | None, dict]:
         """The units to state, or a reason to abstain (a template key) with its arguments."""
@@ -142,7 +143,16 @@ class ExtractiveAnswerer:
         return chosen, None, {}
 
     def _document_names(self, hit: Hit, entity: str) -> bool:
-        return self.doc_text is not None and entity_in(entity, self.doc_text(hit.doc_id))
+        """Whether the hit's document names the entity anywhere (cached: fuzzy matching a name
+        against a long document's words is the slow part)."""
+        if self.doc_text is None:
+            return False
+        key = (hit.doc_id, entity)
+        if key not in self._names:
+            if len(self._names) > 5000:
+                self._names.pop(next(iter(self._names)))
+            self._names[key] = entity_in(entity, f"{hit.context()} {self.doc_text(hit.doc_id)}")
+        return self._names[key]
 
     def _from_named_documents(self, q: Question, units: list[Unit], hits: list[Hit]) -> list[Unit]:
         """A question that names an organisation, place or programme ("according to
@@ -151,11 +161,7 @@ class ExtractiveAnswerer:
         names = [e for e in q.entities if not e[:1].isdigit()]
         if not names or self.doc_text is None:
             return units
-        names_all: dict[str, bool] = {}
-        for h in hits:
-            if h.doc_id not in names_all:
-                hay = f"{h.context()} {self.doc_text(h.doc_id)}"
-                names_all[h.doc_id] = all(entity_in(e, hay) for e in names)
+        names_all = {h.doc_id: all(self._document_names(h, e) for e in names) for h in hits}
         named = [u for u in units if names_all[hits[u.hit].doc_id]]
         return named or units
 
