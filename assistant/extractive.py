@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import replace
 import re
 
-from assistant.goal_answers import asks_national
 from assistant.evidence import EvidenceScorer, Unit, person_names
 from assistant.models import Answer, Citation, Hit
 from assistant.question import Question
@@ -23,7 +21,7 @@ _MULTI = re.compile(r"\b(forskel\w*|adskiller|sammenlign\w*|compare\w*|compar\w+
 
 # Which constraint of the question an abstention's reason says was not met (the JSON `unmet`)
 _UNMET = {"reason_entity": "entity", "reason_coverage": "topic", "reason_type": "answer_type",
-          "reason_national": "national", "reason_no_hits": "documents", "reason_empty": "question",
+          "reason_no_hits": "documents", "reason_empty": "question",
           "reason_injection": "question"}
 
 
@@ -88,13 +86,6 @@ class ExtractiveAnswerer:
                            for e in q.entities)}
         units = [u for u in units if not q.entities or u.hit in ok_hits]
         units = self._from_named_documents(q, units, hits)
-        if asks_national(q.text) and not any(not e[:1].isdigit() for e in q.entities):
-            # a national target or figure is never answered from a municipality's documents;
-            # when only those have one, the answer says so and shows it as what there is instead
-            national = [u for u in units if not is_local_source(hits[u.hit])]
-            if not national and units and units[0].type_fit >= self.min_type_fit:
-                return units[:1], "reason_national", {}
-            units = national
         # the question's most specific concepts must be in the unit or its passage's context
         key = self.scorer.key_concepts(q)
         if key:
@@ -229,20 +220,9 @@ class ExtractiveAnswerer:
 
     def answer(self, q: Question, hits: list[Hit]) -> Answer:
         chosen, reason, kw = self.select(q, hits)
-        if reason == "reason_national" and chosen:
-            return instead(q, hits, chosen[0], answerer=self.name)
         if reason:
             return abstain(q, reason, **kw)
         return compose(q, hits, chosen, answerer=self.name)
-
-
-_LOCAL = re.compile(r"\b(kommune\w*|municipality|municipal|byråd\w*|city council|\w*udvalg\w*|"
-                    r"committee)\b", re.I)
-
-
-def is_local_source(hit: Hit) -> bool:
-    """A municipality's document: its minutes, or a page its issuer or title names as one."""
-    return hit.doc_type == "committee_minutes" or bool(_LOCAL.search(f"{hit.issuer or ''} {hit.title}"))
 
 
 def _years(q: Question) -> list[str]:
@@ -295,17 +275,6 @@ def format_date(iso: str, lang: str) -> str:
     months = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
     return f"{int(d)} {months[int(m) - 1]} {y}"
-
-
-def instead(q: Question, hits: list[Hit], unit: Unit, *, answerer: str) -> Answer:
-    """An abstention that shows what the documents have instead: 'The documents give no national
-    target; a municipality's document has this: … [1]' (abstained, the related fact cited)."""
-    shown = compose(q, hits, [unit], answerer=answerer)
-    lang = shown.language
-    who = hits[unit.hit].issuer or hits[unit.hit].title
-    head = t(lang, "abstain", reason=t(lang, "reason_national", who=who))
-    return replace(shown, answer=f"{head}\n\n{shown.answer}", abstained=True,
-                   unmet={"constraint": "national", "value": who})
 
 
 def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) -> Answer:

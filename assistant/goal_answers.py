@@ -75,8 +75,6 @@ def select_goals(q: Question, goals: list[Goal]) -> list[Goal]:
         pool = local
     elif re.search(r"\b(kommunal\w*|kommunerne\w*|kommunernes|municipal\w*|local)\b", q.text, re.I):
         pool = [g for g in pool if not _national(g)]  # "the municipal targets"
-    elif asks_national(q.text):
-        pool = [g for g in pool if _national(g)]  # "the national target": never a municipality's
     elif any(_national(g) for g in pool):
         # no municipality named: national goals answer "what is the target for X?", and
         # municipal goals only where there are no national ones on the topic
@@ -119,15 +117,6 @@ def select_goals(q: Question, goals: list[Goal]) -> list[Goal]:
 _NOT_PLACES = {"regeringen", "regeringens", "government", "the", "danish", "dansk", "dette", "det",
                "hvad", "what", "hvilke", "which", "de", "den", "denmark", "danmark", "minister",
                "council", "rådet", "it", "that", "there", "who", "where"}
-
-
-_ASKS_NATIONAL = re.compile(r"\b(national\w*|landsdækkende|hele landet|regeringen\w*|the government'?s?|"
-                            r"statens|folketingets?)\b", re.I)
-
-
-def asks_national(question: str) -> bool:
-    """The question asks for a national goal or figure ("the national target", "regeringens mål")."""
-    return bool(_ASKS_NATIONAL.search(question))
 
 
 def _national(g: Goal) -> bool:

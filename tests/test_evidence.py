@@ -115,17 +115,6 @@ def _hit(text: str, doc_type: str, issuer: str):
                issuer=issuer)
 
 
-@pytest.mark.parametrize("question", ["What is the national target for the waiting time for a nursing home?",
-                                      "Hvad er det nationale mål for ventetid på plejebolig?"])
-def test_a_national_question_with_only_a_local_answer_abstains_and_shows_it(question):
-    text = "Målet er, at ventetiden på en plejebolig skal være højst 60 dage i 2028."
-    a = _answerer().answer(analyse(question), [_hit(text, "committee_minutes", "Vesterhede Kommune")])
-    assert a.abstained and a.citations and "60" in a.answer and "Vesterhede Kommune" in a.answer
-    assert a.to_json()["unmet"] == {"constraint": "national", "value": "Vesterhede Kommune"}
-    national = _answerer().answer(analyse(question), [_hit(text, "press_release", "Ældreministeriet")])
-    assert not national.abstained and "60" in national.answer and "unmet" not in national.to_json()
-
-
 def test_an_abstention_names_the_unmet_constraint():
     a = _answerer().answer(analyse("Hvad var ventetiden på plejebolig i 2031?"),
                            [_hit("Ventetiden på plejebolig var 94 dage i 2024.", "news", "Kommune")])

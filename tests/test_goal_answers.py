@@ -147,32 +147,3 @@ def test_minutes_where_the_target_follows_the_proposal(tmp_path):
         a = bot.ask(q)
         assert "8" in a.answer and "2026" in a.answer, a.answer
     assert "**Lise Holm**" in bot.ask("Who chairs the employment committee?").answer
-
-
-def test_a_national_target_is_never_answered_with_a_municipal_one():
-    from dataclasses import replace
-
-    from assistant.goal_answers import select_goals
-    from assistant.question import analyse
-    from ingest.goals import extract_goals_from_text
-
-    (goal,) = extract_goals_from_text("Antallet af hjemløse skal halveres inden 2030.")
-    local, national = replace(goal, set_by="Vejle Kommune"), replace(goal, goal_id="n", set_by="Regeringen")
-    for question in ("What is the national target for homelessness?", "Hvad er regeringens mål for hjemløshed?"):
-        assert select_goals(analyse(question), [local]) == []
-        assert select_goals(analyse(question), [local, national]) == [national]
-    assert select_goals(analyse("Hvad er målet for hjemløshed?"), [local]) == [local]
-
-
-@pytest.mark.parametrize("doc_type, issuer, title, local", [
-    ("committee_minutes", None, "Referat", True),
-    ("press_release", "Vejle Kommune", "Nyt mål", True),
-    ("news", None, "Hvidmose Municipality: children in care", True),
-    ("press_release", "Social- og Boligministeriet", "Ny aftale", False),
-])
-def test_local_sources(doc_type, issuer, title, local):
-    from assistant.extractive import is_local_source
-    from assistant.models import Hit
-
-    hit = Hit("c", "d", "s", title, "", "x", 0, 1, None, doc_type, 1.0, issuer=issuer)
-    assert is_local_source(hit) is local
