@@ -83,8 +83,13 @@ def select_goals(q: Question, goals: list[Goal]) -> list[Goal]:
         pool = national + [g for g in pool if not _national(g) and g.topic not in covered]
     years = {int(y.group(0)) for y in _YEAR.finditer(q.text)}
     if years:
-        dated = [g for g in pool if g.deadline in years or _year(g.announced) in years
-                 or any(str(y) in (g.programme or "") for y in years)]
+        # a year after "frem mod", "inden", "by" is a deadline, never the year a goal was set
+        # (a municipality sets goals in several years; "frem mod 2021" names one of them);
+        # another year may be any of the three ("the 2020 social goals", "the 2016 goals")
+        deadlines = {int(m.group(1)) for m in _DEADLINE_YEAR.finditer(q.text)}
+        dated = [g for g in pool if g.deadline in years
+                 or (not deadlines and (_year(g.announced) in years
+                                        or any(str(y) in (g.programme or "") for y in years)))]
         if not dated:
             return []  # "the 2030 target": no goal has that year
         pool = dated
@@ -117,6 +122,10 @@ def select_goals(q: Question, goals: list[Goal]) -> list[Goal]:
 _NOT_PLACES = {"regeringen", "regeringens", "government", "the", "danish", "dansk", "dette", "det",
                "hvad", "what", "hvilke", "which", "de", "den", "denmark", "danmark", "minister",
                "council", "rådet", "it", "that", "there", "who", "where"}
+
+
+_DEADLINE_YEAR = re.compile(r"\b(?:frem mod|frem til|inden(?: udgangen af)?|senest(?: i)?|by(?: the end of)?|"
+                            r"before|no later than)\s+((?:19|20)\d\d)\b", re.I)
 
 
 def _national(g: Goal) -> bool:

@@ -147,3 +147,19 @@ def test_minutes_where_the_target_follows_the_proposal(tmp_path):
         a = bot.ask(q)
         assert "8" in a.answer and "2026" in a.answer, a.answer
     assert "**Lise Holm**" in bot.ask("Who chairs the employment committee?").answer
+
+
+def test_a_deadline_year_picks_the_goal_with_that_deadline_not_one_set_that_year():
+    from dataclasses import replace
+
+    from assistant.goal_answers import select_goals
+    from assistant.question import analyse
+    from ingest.goals import extract_goals_from_text
+
+    (goal,) = extract_goals_from_text("Antallet af hjemløse i Vejle Kommune skal halveres.")
+    # two Vejle goals: one for 2021 set in 2013, one for 2029 set in 2021
+    old = replace(goal, goal_id="a", set_by="Vejle Kommune", deadline=2021, announced="2013-04-02")
+    new = replace(goal, goal_id="b", set_by="Vejle Kommune", deadline=2029, announced="2021-05-27")
+    assert select_goals(analyse("Hvad er målet for hjemløse i Vejle Kommune frem mod 2021?"), [old, new]) == [old]
+    # a year without a deadline phrase may also be the year the goal was set
+    assert new in select_goals(analyse("Hvilket mål for hjemløse satte Vejle Kommune i 2021?"), [old, new])
