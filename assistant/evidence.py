@@ -29,11 +29,12 @@ _DECISION = re.compile(r"\b(besluttede|beslutning|vedtog|vedtaget|godkendte|godk
                        r"indstiller|indstilling|tiltrådt|tiltræder|aftalt|indgået|anbefale[rs]?|stemte|imod|"
                        r"forbehold|decided|decision|adopted|approved|agreed|rejected|voted|against|"
                        r"recommend\w*|endorsed)\b", re.I)
-# How a goal is phrased, in the two languages of the documents
+# A question about a vote, and a sentence that records one ("(V) og (O) stemte imod")
 _ASKS_VOTE = re.compile(r"\b(imod|stemte|stemme\w*|forbehold|undlod|against|vot\w*|oppos\w*|abstain\w*|"
                         r"reservation|dissent\w*)\b", re.I)
 _VOTE = re.compile(r"\b(imod|stemte|stemmer|forbehold|undlod|mindretal\w*|against|voted|votes|opposed|"
                    r"abstained|reservation|dissent\w*)\b|\(\s*[A-ZÆØÅ]{1,2}\s*\)", re.I)
+# How a goal is phrased, in the two languages of the documents
 _GOAL_LANGUAGE = re.compile(r"\b(skal|mål\w*|må højst|mindst|højst|reduceres|øges|falde|forbedres|halveres|"
                             r"frem mod|ambition\w*|must|shall|should|aims?|target\w*|goals?|at least|"
                             r"at most|no more than|halve[ds]?|reduced?|by the end of)\b", re.I)
@@ -296,7 +297,7 @@ class EvidenceScorer:
         asks_change = bool(_ASKS_CHANGE.search(q.text))
         model = load_model("evidence")
         features = with_features or model is not None
-        rows = []
+        out: list[Unit] = []
         for hi, hit in enumerate(hits):
             ctx_text = hit.context()
             ctx = self.covered(q, set(content_terms(ctx_text)), ctx_text)
@@ -317,15 +318,17 @@ class EvidenceScorer:
                     # a quotation's speaker is named in the sentence before or after it
                     near = hit.text[spans[max(0, j - 1)][0]: spans[min(len(spans) - 1, j + 1)][1]]
                     fit = max(fit, 0.9 * type_fit(q, near, hit.section, hit.date))
+                coverage = got / total
+                s = self.w_coverage * coverage + self.w_type * fit + self.w_rank * rank
                 if not features:
-                    rows.append((hi, a, b, text, got / total, fit, frozenset(cov_set | ctx), None))
+                    out.append(Unit(hi, a, b, text, coverage, fit, s, frozenset(cov_set | ctx)))
                     continue
                 has_number = bool(find_quantities(text, words_need_unit=True))
                 change = has_number and bool(_CHANGE.search(text))
                 is_total = has_number and bool(_TOTAL.search(text))
                 amount = q.answer_type == "amount"
                 feats = {
-                    "coverage": got / total,
+                    "coverage": coverage,
                     "unit_coverage": own / total,
                     "key_in_unit": len(key & cov_set) / len(key) if key else 1.0,
                     "type_fit": fit,
@@ -344,13 +347,8 @@ class EvidenceScorer:
                     "restates_question": len(stems & q_stems) / len(stems) if stems else 0.0,
                     "same_language": float(hit.language == q.language),
                 }
-                rows.append((hi, a, b, text, got / total, fit, frozenset(cov_set | ctx), feats))
-        out: list[Unit] = []
-        for hi, a, b, text, coverage, fit, covered, feats in rows:
-            x = tuple(float(feats[f]) for f in EVIDENCE_FEATURES) if feats else ()
-            rank = 1.0 / (1.0 + 0.5 * hi)
-            s = self.w_coverage * coverage + self.w_type * fit + self.w_rank * rank
-            out.append(Unit(hi, a, b, text, coverage, fit, s, covered, x))
+                out.append(Unit(hi, a, b, text, coverage, fit, s, frozenset(cov_set | ctx),
+                                tuple(float(feats[f]) for f in EVIDENCE_FEATURES)))
         if model is not None:
             out.sort(key=lambda u: model.prob(u.features), reverse=True)
         else:

@@ -211,8 +211,8 @@ class ExtractiveAnswerer:
 
     follow_chars = 200  # how far after the best sentence its answer may stand (about two sentences)
 
-    @classmethod
-    def _neighbour_with_answer(cls, best: Unit, units: list[Unit], min_fit: float = 1.0,
+    @staticmethod
+    def _neighbour_with_answer(best: Unit, units: list[Unit], min_fit: float = 1.0,
                                reach: int = 3) -> Unit | None:
         near = sorted((u for u in units if u.hit == best.hit and u.type_fit >= min_fit
                        and 0 <= u.start - best.end <= reach), key=lambda u: u.start)

@@ -166,6 +166,12 @@ _BASELINE_COLUMN = re.compile(r"^(?:seneste |latest |\w+ )?(baseline|udgangspunk
 _DEADLINE_COLUMN = re.compile(r"^(frist|deadline|tidsfrist|senest|år|year|by|inden)\b", re.I)
 
 
+def _cell_quantity(cell: str) -> Quantity | None:
+    """The first number in a table cell that is not a year ("19 (2024)" -> 19)."""
+    return next((m.quantity for m in find_quantities(cell)
+                 if not re.fullmatch(r"(19|20)\d\d", m.raw.strip())), None)
+
+
 def table_row_goal(text: str) -> tuple[Quantity, Quantity | None, int | None] | None:
     """(target, baseline, deadline) of a table row with a target column, else None."""
     cells = [(h.strip(), c.strip()) for h, c in _ROW_CELL.findall(text)]
@@ -177,13 +183,10 @@ def table_row_goal(text: str) -> tuple[Quantity, Quantity | None, int | None] | 
     target_cell = candidates[0] if candidates else None
     if len(cells) < 2 or target_cell is None:
         return None
-    target = next((m.quantity for m in find_quantities(target_cell[1])
-                   if not re.fullmatch(r"(19|20)\d\d", m.raw.strip())), None)
+    target = _cell_quantity(target_cell[1])
     if target is None:
         return None
-    baseline_cell = next((c for h, c in cells if _BASELINE_COLUMN.match(h)), "")
-    baseline = next((m.quantity for m in find_quantities(baseline_cell)
-                     if not re.fullmatch(r"(19|20)\d\d", m.raw.strip())), None)
+    baseline = _cell_quantity(next((c for h, c in cells if _BASELINE_COLUMN.match(h)), ""))
     deadline_text = " ".join([target_cell[0]] + [c for h, c in cells if _DEADLINE_COLUMN.match(h)])
     years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", deadline_text)]
     return target, baseline, max(years) if years else None
@@ -338,15 +341,10 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
             intention = True
     if not intention and (lead_in or not _is_goal(text, ctx, block)):
         return None
-    topic = classify(text if not inline else text[inline.end():] or text)
-    if topic.key == "other":
-        # "Målet er at nedbringe andelen fra 12 til 8 procent": what the share is of stands in
-        # the sentence before, the heading or the title
-        before = doc.text[max(block.start, start - 400):start]
-        for context in (before, ctx.lead, _heading_before(doc, start), doc.title):
-            if context and classify(context).key != "other":
-                topic = classify(context)
-                break
+    # "Målet er at nedbringe andelen fra 12 til 8 procent": what the share is of stands in the
+    # sentence before, the heading or the title
+    topic = _topic(doc, text if not inline else text[inline.end():] or text, start, ctx,
+                   doc.text[max(block.start, start - 400):start])
     change, target, baseline = (None, None, None) if intention else _numbers(text)
     direction = _direction(text)
     if target is not None and target.value == 0 and target.bound == "at_most":
@@ -383,12 +381,7 @@ def _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, 
     """A goal from a row of a table of targets: the target column's number, the baseline
     column's, and the deadline column's (or the target column's) year."""
     target, baseline, deadline = row
-    topic = classify(text)
-    if topic.key == "other":
-        for context in (ctx.lead, _heading_before(doc, start), doc.title):
-            if context and classify(context).key != "other":
-                topic = classify(context)
-                break
+    topic = _topic(doc, text, start, ctx)
     direction = None
     if baseline is not None and baseline.value != target.value:
         direction = "decrease" if target.value < baseline.value else "increase"
@@ -404,6 +397,17 @@ def _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, 
         change=None, target_value=target, deadline=deadline or ctx.deadline, baseline=baseline,
         baseline_year=None, kind="numeric_target",
     )
+
+
+def _topic(doc: Document, text: str, start: int, ctx: _Context, before: str = ""):
+    """The goal's topic from its own words, else from the text before it, the goal list's
+    lead, the heading above it or the document's title."""
+    topic = classify(text)
+    if topic.key == "other":
+        for context in (before, ctx.lead, _heading_before(doc, start), doc.title):
+            if context and classify(context).key != "other":
+                return classify(context)
+    return topic
 
 
 def _heading_before(doc: Document, start: int) -> str:
