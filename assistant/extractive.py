@@ -79,7 +79,7 @@ class ExtractiveAnswerer:
             return [], "reason_entity", {"entities": ", ".join(missing)}
         # one entity: the passage must have it; several (2013 vs 2016): each passage some. A name
         # (a municipality, a body) may stand only elsewhere in the passage's document: a page
-        # about Hvidmose names it in its title or first paragraph, not in every passage.
+        # about a municipality names it in its title or first paragraph, not in every passage.
         need = all if len(q.entities) == 1 else any
         ok_hits = {i for i, hay in enumerate(haystacks)
                    if need(entity_in(e, hay) or (not e[:1].isdigit() and self._document_names(hits[i], e))
@@ -98,7 +98,7 @@ class ExtractiveAnswerer:
                      and u.coverage >= self.min_coverage * 0.8]
             if not typed:
                 # "The agreement introduces a right for X." then "The new right takes effect on
-                # 1 July 2026.": the kind of answer asked for stands in the next sentence
+                # <date>.": the kind of answer asked for stands in the next sentence
                 follow = self._neighbour_with_answer(units[0], scored, self.min_type_fit, self.follow_chars)
                 if follow is not None:
                     return [units[0], follow], None, {}
@@ -147,7 +147,7 @@ class ExtractiveAnswerer:
 
     def _from_named_documents(self, q: Question, units: list[Unit], hits: list[Hit]) -> list[Unit]:
         """A question that names an organisation, place or programme ("according to
-        Sundhedsstyrelsen", "in Kildeholt") is answered from a document that names it too, when
+        <an agency>", "in <a municipality>") is answered from a document that names it too, when
         one was retrieved: the same figure from another body is a neighbour, not the answer."""
         names = [e for e in q.entities if not e[:1].isdigit()]
         if not names or self.doc_text is None:

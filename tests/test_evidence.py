@@ -11,16 +11,16 @@ from evals.fit import Sample, main as fit_main
 
 # (question, unit, the least fit expected, the most): both languages of the documents
 TYPE_FIT = [
-    ("What is Hvidmose's goal for placing children with relatives?",
-     "At least 25 per cent of all children in care must be placed with relatives by the end of 2027.", 1.0, 1.0),
+    ("What is Østerby's goal for placing children with relatives?",
+     "At least 30 per cent of all children in care must be placed with relatives by the end of 2028.", 1.0, 1.0),
     ("Hvad er målet for anbringelser i netværket?",
-     "Mindst 25 pct. af de anbragte børn skal være anbragt i netværket inden udgangen af 2027.", 1.0, 1.0),
+     "Mindst 30 pct. af de anbragte børn skal være anbragt i netværket inden udgangen af 2028.", 1.0, 1.0),
     ("What is the goal for placements with relatives?",
-     "Hvidmose needs more foster families, especially for teenagers.", 0.0, 0.0),
+     "Østerby needs more foster families, especially for teenagers.", 0.0, 0.0),
     ("Which party voted against the agreement in the social committee?",
      "(O) stemte imod, da partiet ønsker, at regionen betaler mere.", 0.9, 1.0),
     ("Who voted against the target in the employment committee?",
-     "Godkendt med 5 stemmer mod 2. Imod stemte Carsten Brøns (V) og Nadia Qvist (I).", 0.8, 1.0),
+     "Godkendt med 5 stemmer mod 2. Imod stemte Ole Dam (V) og Sara Holm (I).", 0.8, 1.0),
     ("Who voted against the target in the employment committee?",
      "The committee voted 5 to 2; two members voted against.", 0.0, 0.0),
     ("Hvilke partier var imod målsætningen i udvalget?",
@@ -31,9 +31,9 @@ TYPE_FIT = [
      "The new right will take effect on 1 July 2026.", 1.0, 1.0),
     ("Fra hvornår gælder den udvidede ret?", "Retten træder i kraft den 1. juli 2026.", 1.0, 1.0),
     ("Who is responsible for the action plan?",
-     "Centerchef for Social og Psykiatri Henriette Lauge er ansvarlig for handleplanen.", 1.0, 1.0),
+     "Centerchef for Social og Psykiatri Mette Ravn er ansvarlig for handleplanen.", 1.0, 1.0),
     ("how many ppl were enroled in drug treatment in 2024?",
-     "I 2024 var 14.102 personer indskrevet i behandling for stofmisbrug.", 0.7, 1.0),
+     "I 2024 var 9.310 personer indskrevet i behandling for stofmisbrug.", 0.7, 1.0),
     ("how many ppl were enroled in drug treatment in 2024?",
      "Kommunen har tre afdelinger med 12 medarbejdere i alt.", 0.0, 0.4),
 ]

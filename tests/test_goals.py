@@ -156,14 +156,14 @@ def test_corpus_goals(corpus_store):
 
 
 def test_goals_in_english_pages():
-    text = ("The target is to halve the number of homeless people by 2030. By the end of 2027, at "
-            "least 25 per cent of all children in care must be placed with relatives. The count "
-            "was 6,247 in 2024.")
+    text = ("The target is to halve the number of homeless people by 2030. By the end of 2028, at "
+            "least 30 per cent of all children in care must be placed with relatives. The count "
+            "was 5,120 in 2024.")
     goals = extract_goals_from_text(text)
     assert len(goals) == 2  # the count is a status, not a goal
     halve, share = goals
     assert halve.deadline == 2030 and halve.direction == "decrease" and halve.change.value == 50.0
-    assert share.deadline == 2027 and share.target_value.value == 25.0
+    assert share.deadline == 2028 and share.target_value.value == 30.0
     assert share.target_value.unit == "%" and share.target_value.bound == "at_least"
 
 
