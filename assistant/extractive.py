@@ -302,8 +302,6 @@ def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) 
     for hi, n in sorted(numbers.items(), key=lambda kv: kv[1]):
         h = hits[hi]
         quote = " … ".join(u.text for u in chosen if u.hit == hi)
-        citations.append(Citation(n=n, source=h.source, title=h.title, date=h.date,
-                                  doc_type=h.doc_type, text=h.text, score=h.score,
-                                  chunk_id=h.chunk_id, start=h.start, end=h.end, quote=quote))
+        citations.append(Citation.of(n, h, quote))
     return Answer(question=q.text, answer="\n\n".join(parts), language=lang, abstained=False,
                   citations=tuple(citations), answerer=answerer)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from assistant.models import Answer, Citation
 from assistant.question import Question
+from ingest.catalog import column
 from ingest.models import Goal
 from ingest.numbers import format_quantity
 from assistant.evidence import stem_match
@@ -192,7 +193,9 @@ class GoalAnswerer:
                 citations.append(Citation(
                     n=n, source=g.source, title=row["title"], date=row["date"],
                     doc_type=row["doc_type"], text=row["text"], score=1.0, chunk_id=g.chunk_id,
-                    start=row["start"], end=row["end"], quote=g.text))
+                    start=row["start"], end=row["end"], quote=g.text,
+                    kind=column(row, "kind") or "text", page=column(row, "page"),
+                    ocr=bool(column(row, "ocr", 0))))
             else:
                 c = citations[n - 1]
                 citations[n - 1] = Citation(**{**c.__dict__, "quote": f"{c.quote} … {g.text}"})

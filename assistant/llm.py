@@ -96,9 +96,7 @@ class LLMAnswerer:
             return replace(fallback, answerer="extractive",
                            notice=f"The language model did not answer ({type(e).__name__}); "
                                   "the extractive answer is shown.")
-        given = tuple(Citation(n=i, source=h.source, title=h.title, date=h.date, doc_type=h.doc_type,
-                               text=h.text, score=h.score, chunk_id=h.chunk_id, start=h.start, end=h.end)
-                      for i, h in enumerate(chosen, start=1))
+        given = tuple(Citation.of(i, h) for i, h in enumerate(chosen, start=1))
         support = {}
         for p in passages:
             text = f"{p['title']} {p.get('date') or ''} {p['text']}"
@@ -114,11 +112,7 @@ class LLMAnswerer:
                                   "answer is shown.")
         used = sorted({int(n) for n in _markers(checked.text)})
         citations = tuple(
-            Citation(n=n, source=chosen[n - 1].source, title=chosen[n - 1].title, date=chosen[n - 1].date,
-                     doc_type=chosen[n - 1].doc_type, text=chosen[n - 1].text, score=chosen[n - 1].score,
-                     chunk_id=chosen[n - 1].chunk_id, start=chosen[n - 1].start, end=chosen[n - 1].end,
-                     quote="")
-            for n in used)
+            Citation.of(n, chosen[n - 1]) for n in used)
         notice = None
         if dropped:
             notice = (f"{len(dropped)} sentence(s) of the language model's answer were removed because "

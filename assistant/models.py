@@ -48,6 +48,9 @@ class Hit:
     lexical: float | None = None  # BM25
     issuer: str | None = None
     language: str = "da"  # the document's language, detected at ingest
+    kind: str = "text"  # "table": the passage is rows of a table ("Header: cell; ...")
+    page: int | None = None  # the PDF page the passage starts on
+    ocr: bool = False  # read by OCR from a scanned page: its words may hold recognition errors
 
     def context(self) -> str:
         """Title, section, issuer, type and date: what the passage is about beyond its words."""
@@ -88,13 +91,38 @@ class Citation:
     start: int
     end: int
     quote: str = ""  # the sentence(s) of the passage the answer states
+    kind: str = "text"  # "table" when the passage is a table's rows
+    page: int | None = None  # the PDF page
+    ocr: bool = False  # the passage was read by OCR
+
+    @classmethod
+    def of(cls, n: int, hit: Hit, quote: str = "") -> Citation:
+        """The citation [n] of a retrieved passage."""
+        return cls(n=n, source=hit.source, title=hit.title, date=hit.date, doc_type=hit.doc_type,
+                   text=hit.text, score=hit.score, chunk_id=hit.chunk_id, start=hit.start,
+                   end=hit.end, quote=quote, kind=hit.kind, page=hit.page, ocr=hit.ocr)
+
+    def where(self, lang: str = "en") -> str:
+        """'p. 3, OCR' / 's. 3, OCR' / 'table': where in the document the passage stands."""
+        parts = []
+        if self.page is not None:
+            parts.append(f"{'s.' if lang == 'da' else 'p.'} {self.page}")
+        if self.kind == "table":
+            parts.append("tabel" if lang == "da" else "table")
+        if self.ocr:
+            parts.append("OCR")
+        return ", ".join(parts)
 
     def to_json(self) -> dict:
-        return {
+        d = {
             "n": self.n, "source": self.source, "title": self.title, "date": self.date,
             "doc_type": self.doc_type, "text": self.text, "score": round(self.score, 4),
             "chunk_id": self.chunk_id, "start": self.start, "end": self.end, "quote": self.quote,
+            "kind": self.kind, "ocr": self.ocr,
         }
+        if self.page is not None:
+            d["page"] = self.page
+        return d
 
 
 @dataclass(frozen=True)

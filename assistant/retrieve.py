@@ -7,6 +7,7 @@ from typing import Literal
 
 from assistant.models import Filters, Hit
 from assistant.question import Question
+from ingest.catalog import column
 from ingest.store import Store
 
 Mode = Literal["auto", "dense", "bm25", "hybrid"]
@@ -101,6 +102,7 @@ class Retriever:
                 section=row["section"] or "", text=row["text"], start=row["start"], end=row["end"],
                 date=row["date"], doc_type=row["doc_type"], score=fused[cid],
                 dense=dense.get(cid), lexical=lexical.get(cid), issuer=row["issuer"],
-                language=row["language"] or "da",
+                language=row["language"] or "da", kind=column(row, "kind") or "text",
+                page=column(row, "page"), ocr=bool(column(row, "ocr", 0)),
             ))
         return hits

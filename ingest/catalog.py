@@ -23,12 +23,12 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, source TEXT UNIQUE NOT NULL, path TEXT, title TEXT, date TEXT,
     doc_type TEXT, issuer TEXT, language TEXT, text TEXT, fingerprint TEXT,
-    n_chunks INTEGER, n_goals INTEGER, ingested_at REAL
+    n_chunks INTEGER, n_goals INTEGER, ingested_at REAL, etag TEXT, last_modified TEXT
 );
 CREATE TABLE IF NOT EXISTS chunks (
     rid INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
     source TEXT, idx INTEGER, title TEXT, section TEXT, text TEXT, start INTEGER, "end" INTEGER,
-    date TEXT, doc_type TEXT
+    date TEXT, doc_type TEXT, kind TEXT DEFAULT 'text', page INTEGER, ocr INTEGER DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize='unicode61 remove_diacritics 0');
@@ -44,6 +44,25 @@ CREATE TABLE IF NOT EXISTS feedback (
     citations TEXT, rating INTEGER, comment TEXT, language TEXT
 );
 """
+# Columns added after the first release: a store written before gets them when it is next
+# opened for writing (a store opened read-only reads them as their defaults)
+_ADDED_COLUMNS = {
+    "chunks": (("kind", "TEXT DEFAULT 'text'"), ("page", "INTEGER"), ("ocr", "INTEGER DEFAULT 0")),
+    "documents": (("etag", "TEXT"), ("last_modified", "TEXT")),
+}
+
+
+def _add_columns(c: sqlite3.Connection) -> None:
+    for table, columns in _ADDED_COLUMNS.items():
+        have = {r[1] for r in c.execute(f"PRAGMA table_info({table})")}
+        for name, decl in columns:
+            if name not in have:
+                c.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+
+
+def column(row: sqlite3.Row, name: str, default=None):
+    """A row's value of a column that a store from before it was added may lack."""
+    return row[name] if name in row.keys() else default
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
@@ -97,6 +116,7 @@ class Catalog:
                 if not fresh:
                     self._check_schema(c)
                 c.executescript(_SCHEMA)
+                _add_columns(c)
                 c.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         except sqlite3.OperationalError as e:
             if "locked" in str(e) or "busy" in str(e):
@@ -194,29 +214,32 @@ class Catalog:
         """Swap in a document's rows (replacing any earlier version under the same source)."""
         self.replace_documents([(doc, fingerprint, chunks, goals)])
 
-    def replace_documents(self, docs: list[tuple[Document, str, list[Chunk], list[Goal]]]) -> None:
-        """Swap in several documents' rows in one transaction."""
+    def replace_documents(self, docs: list[tuple]) -> None:
+        """Swap in several documents' rows in one transaction: (document, fingerprint, chunks,
+        goals) tuples, with a fetched page's HTTP validators (ETag, Last-Modified) as a fifth."""
         with self.transaction() as c:
-            for doc, fingerprint, chunks, goals in docs:
-                self._replace(c, doc, fingerprint, chunks, goals)
+            for doc, fingerprint, chunks, goals, *validators in docs:
+                self._replace(c, doc, fingerprint, chunks, goals, *validators)
 
     def _replace(self, c: sqlite3.Connection, doc: Document, fingerprint: str, chunks: list[Chunk],
-                 goals: list[Goal]) -> None:
+                 goals: list[Goal], validators: tuple[str | None, str | None] = (None, None)) -> None:
         old = c.execute("SELECT doc_id FROM documents WHERE source=?", (doc.source,)).fetchone()
         if old:
             self._delete_doc_rows(c, old[0])
         self._delete_doc_rows(c, doc.doc_id)
         c.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents (doc_id, source, path, title, date, doc_type, issuer, language, "
+            "text, fingerprint, n_chunks, n_goals, ingested_at, etag, last_modified) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.doc_id, doc.source, doc.path, doc.title, doc.date, doc.doc_type, doc.issuer,
-             doc.language, doc.text, fingerprint, len(chunks), len(goals), time.time()),
+             doc.language, doc.text, fingerprint, len(chunks), len(goals), time.time(), *validators),
         )
         for ch in chunks:
             cur = c.execute(
                 'INSERT INTO chunks (chunk_id, doc_id, source, idx, title, section, text, start, '
-                '"end", date, doc_type) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+                '"end", date, doc_type, kind, page, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
                 (ch.chunk_id, ch.doc_id, ch.source, ch.index, ch.title, ch.section, ch.text,
-                 ch.start, ch.end, ch.date, ch.doc_type),
+                 ch.start, ch.end, ch.date, ch.doc_type, ch.kind, ch.page, int(ch.ocr)),
             )
             terms = content_terms(f"{ch.title} {ch.section} {ch.issuer or ''} {ch.text}")
             c.execute("INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)",
@@ -261,7 +284,8 @@ class Catalog:
             "WHERE c.doc_id=? ORDER BY c.idx", (doc_id,)).fetchall()
         return [Chunk(r["chunk_id"], r["doc_id"], r["source"], r["idx"], r["title"] or "",
                       r["section"] or "", r["text"], r["start"], r["end"], r["date"],
-                      r["doc_type"], r["issuer"]) for r in rows]
+                      r["doc_type"], r["issuer"], column(r, "kind") or "text", column(r, "page"),
+                      bool(column(r, "ocr", 0))) for r in rows]
 
     def chunk_count(self) -> int:
         return self._connection().execute("SELECT count(*) FROM chunks").fetchone()[0]

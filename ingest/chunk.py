@@ -35,20 +35,24 @@ def chunk_document(doc: Document) -> list[Chunk]:
 
     A bullet or paragraph is never split unless it alone is over MAX_WORDS; a new heading
     always starts a new chunk, and the heading path travels with the chunk as `section`.
+    A table (its header line and rows) is a chunk of its own, several for a long table, so a
+    cell is cited with its row and columns. Text read by OCR and text from a PDF's text layer
+    never share a chunk, so a citation can say which it is.
     """
     chunks: list[Chunk] = []
     stack: list[tuple[int, str]] = []  # (level, heading text)
     group: list[tuple[int, int]] = []
+    group_blocks: list[Block] = []
     words = 0
 
     def section() -> str:
         return " > ".join(t for lvl, t in stack if not (lvl == 1 and t == doc.title))
 
     def flush() -> None:
-        nonlocal group, words
+        nonlocal group, group_blocks, words
         if group:
             start, end = group[0][0], group[-1][1]
-            text = doc.text[start:end]
+            first = group_blocks[0]
             chunks.append(
                 Chunk(
                     chunk_id=f"{doc.doc_id}:{len(chunks)}",
@@ -57,15 +61,18 @@ def chunk_document(doc: Document) -> list[Chunk]:
                     index=len(chunks),
                     title=doc.title,
                     section=section(),
-                    text=text,
+                    text=doc.text[start:end],
                     start=start,
                     end=end,
                     date=doc.date,
                     doc_type=doc.doc_type,
                     issuer=doc.issuer,
+                    kind="table" if _is_table(first) else "text",
+                    page=first.page,
+                    ocr=first.ocr,
                 )
             )
-        group, words = [], 0
+        group, group_blocks, words = [], [], 0
 
     for block in doc.blocks:
         if block.kind == "heading":
@@ -75,11 +82,19 @@ def chunk_document(doc: Document) -> list[Chunk]:
                 stack.pop()
             stack.append((level, block.text))
             continue
+        if group_blocks and (_is_table(block) != _is_table(group_blocks[-1])
+                             or block.kind == "table" or block.ocr != group_blocks[-1].ocr):
+            flush()  # a table starts or ends, or the text changes between OCR and text layer
         for a, b in _pieces(doc, block):
             n = len(doc.text[a:b].split())
             if group and words + n > TARGET_WORDS:
                 flush()
             group.append((a, b))
+            group_blocks.append(block)
             words += n
     flush()
     return chunks
+
+
+def _is_table(block: Block) -> bool:
+    return block.kind in ("table", "row")

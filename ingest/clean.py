@@ -51,13 +51,22 @@ _CONTACT_SECTION = re.compile(
 _DATE_TAGS = re.compile(rf"^\s*({DATE_PATTERN.pattern})\s+[A-ZÆØÅ][A-ZÆØÅ ,&/-]{{6,}}$", re.X | re.I)
 
 
-def normalise(text: str) -> str:
-    """Unicode NFC, unified newlines and spaces, no zero-width or control characters."""
+PAGE_BREAK = "\f"  # between two PDF pages in a RawDocument's text
+# Marks put on a linearised table's lines, so that they become table blocks, not paragraphs
+# (control characters: normalise() has removed any from the text before they are added)
+_TABLE_HEAD, _TABLE_ROW = "\x1d", "\x1e"
+
+
+def normalise(text: str, *, pages: bool = False) -> str:
+    """Unicode NFC, unified newlines and spaces, no zero-width or control characters.
+    With `pages`, a form feed (a PDF page break) is kept on a line of its own."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\xa0", " ").replace("\u2009", " ").replace("\t", " ")
     text = re.sub(r"[\u200b-\u200d\ufeff\u00ad]", "", text)
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+    if pages:
+        text = re.sub(r"[^\S\f]*\f[^\S\f]*", "\n\f\n", text)  # one per page, blank pages too
+    text = re.sub(r"[\x00-\x08\x0b\x0e-\x1f\x7f]" if pages else r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
     return text
 
 
@@ -89,7 +98,7 @@ def _drop_grids(lines: list[str]) -> list[str]:
     while i < len(lines):
         j = i
         codes = 0
-        while j < len(lines) and _GRID_CELL.match(lines[j]):
+        while j < len(lines) and lines[j] != PAGE_BREAK and _GRID_CELL.match(lines[j]):
             if lines[j].strip():
                 codes += 1
             j += 1
@@ -135,7 +144,7 @@ def _linearise_tables(lines: list[str]) -> list[str]:
             out.append(lines[i])
             i += 1
             continue
-        out += ["", " | ".join(c for c in header if c), ""]
+        out += ["", _TABLE_HEAD + " | ".join(c for c in header if c), ""]
         for row in rows:
             if len(row) == len(header):
                 text = "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, row) if c)
@@ -143,22 +152,30 @@ def _linearise_tables(lines: list[str]) -> list[str]:
                 text = f"{row[0]}: " + "; ".join(f"{h}: {c}" for h, c in zip(header, row[1:]) if c)
             else:
                 text = " | ".join(c for c in row if c)
-            out += [text, ""]
+            out += [_TABLE_ROW + text, ""]
         i = j
     return out
 
 
-def _raw_blocks(text: str) -> list[tuple[str, str, int]]:
-    """Split lines into (kind, text, level) with kind in heading/paragraph/bullet."""
+_RawBlock = tuple[str, str, int, int | None]  # kind, text, level, page
+
+
+def _raw_blocks(text: str, pages: bool = False) -> list[_RawBlock]:
+    """Split lines into (kind, text, level, page) with kind in heading/paragraph/bullet/table/row.
+    With `pages`, the page counts form feeds from 1; else it is None."""
+    page = 1 if pages else None
     lines = []
     for raw in text.split("\n"):
+        if raw == PAGE_BREAK:
+            lines.append(PAGE_BREAK)
+            continue
         cleaned = _clean_line(raw)
         if cleaned is not None:
             lines.append(cleaned)
         else:
             lines.append("")
     lines = _linearise_tables(_drop_grids(lines))
-    blocks: list[tuple[str, str, int]] = []
+    blocks: list[_RawBlock] = []
     para: list[str] = []
 
     def flush() -> None:
@@ -167,12 +184,22 @@ def _raw_blocks(text: str) -> list[tuple[str, str, int]]:
                 joined = "\n".join(p.strip() for p in para)
             else:
                 joined = " ".join(p.strip() for p in para)
-            blocks.append(("paragraph", " ".join(joined.split(" ")).strip(), 0))
+            blocks.append(("paragraph", " ".join(joined.split(" ")).strip(), 0, page))
             para.clear()
 
     i = 0
     while i < len(lines):
         line = lines[i]
+        if line == PAGE_BREAK:
+            flush()
+            page = (page or 1) + 1
+            i += 1
+            continue
+        if line[:1] in (_TABLE_HEAD, _TABLE_ROW):
+            flush()
+            blocks.append(("table" if line[0] == _TABLE_HEAD else "row", line[1:].strip(), 0, page))
+            i += 1
+            continue
         s = line.strip()
         if not s:
             flush()
@@ -181,7 +208,7 @@ def _raw_blocks(text: str) -> list[tuple[str, str, int]]:
         m = re.match(r"^(#{1,6})\s+(.+)$", s)
         if m:
             flush()
-            blocks.append(("heading", m.group(2).strip(" #"), len(m.group(1))))
+            blocks.append(("heading", m.group(2).strip(" #"), len(m.group(1)), page))
             i += 1
             continue
         b = _BULLET.match(line)
@@ -198,12 +225,12 @@ def _raw_blocks(text: str) -> list[tuple[str, str, int]]:
             ):
                 item.append(lines[i].strip())
                 i += 1
-            blocks.append(("bullet", "\n".join(item), 0))
+            blocks.append(("bullet", "\n".join(item), 0, page))
             continue
         para.append(line)
         i += 1
     flush()
-    return [(k, t, lvl) for k, t, lvl in blocks if t]
+    return [b for b in blocks if b[1]]
 
 
 def _in_numbered_list(lines: list[str], i: int) -> bool:
@@ -242,16 +269,18 @@ def _is_heading_line(text: str, first: bool, next_kind: str | None) -> int:
     return 0
 
 
-def to_blocks(text: str, *, detect_headings: bool = True) -> tuple[str, list[Block]]:
+def to_blocks(text: str, *, detect_headings: bool = True, pages: bool = False,
+              ocr_pages: frozenset[int] = frozenset()) -> tuple[str, list[Block]]:
     """Clean text (plain or markdown-like) into the document text and its blocks.
 
     The document text is the blocks joined by blank lines, bullets shown as '• ';
-    each block's span points at its text inside it.
+    each block's span points at its text inside it. With `pages` (PDF text), form feeds
+    number the blocks' pages, and blocks on `ocr_pages` are marked as read by OCR.
     """
-    raw = _raw_blocks(normalise(text))
-    typed: list[tuple[str, str, int]] = []
-    has_headings = any(k == "heading" for k, _, _ in raw)
-    for idx, (kind, t, lvl) in enumerate(raw):
+    raw = _raw_blocks(normalise(text, pages=pages), pages)
+    typed: list[_RawBlock] = []
+    has_headings = any(b[0] == "heading" for b in raw)
+    for idx, (kind, t, lvl, page) in enumerate(raw):
         if kind == "paragraph" and detect_headings:
             nxt = raw[idx + 1][0] if idx + 1 < len(raw) else None
             level = _is_heading_line(t, idx == 0 and not has_headings, nxt)
@@ -260,26 +289,27 @@ def to_blocks(text: str, *, detect_headings: bool = True) -> tuple[str, list[Blo
                 level = 0  # the speaker's name after a quotation, not a heading
             if level:
                 kind, lvl = "heading", level
-        typed.append((kind, t, lvl))
+        typed.append((kind, t, lvl, page))
     typed = _drop_furniture_sections(typed)
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0
-    for kind, t, lvl in typed:
+    for kind, t, lvl, page in typed:
         prefix = "• " if kind == "bullet" else ""
         if parts:
             pos += 2  # the blank line between blocks
         start = pos + len(prefix)
         parts.append(prefix + t)
         pos += len(prefix) + len(t)
-        blocks.append(Block(kind, t, start, pos, lvl))  # type: ignore[arg-type]
+        blocks.append(Block(kind, t, start, pos, lvl, page, page in ocr_pages))  # type: ignore[arg-type]
     return "\n\n".join(parts), blocks
 
 
-def _drop_furniture_sections(blocks: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
-    out: list[tuple[str, str, int]] = []
+def _drop_furniture_sections(blocks: list[_RawBlock]) -> list[_RawBlock]:
+    out: list[_RawBlock] = []
     mode: str | None = None  # "all" drops every block, "contact" drops short/contact blocks
-    for i, (kind, t, lvl) in enumerate(blocks):
+    for i, block in enumerate(blocks):
+        kind, t, lvl = block[:3]
         if kind == "heading":
             if _FURNITURE_SECTION.match(t):
                 mode = "all"
@@ -301,7 +331,7 @@ def _drop_furniture_sections(blocks: list[tuple[str, str, int]]) -> list[tuple[s
                 continue
         elif kind == "paragraph" and _is_contact_line(t):
             continue
-        out.append((kind, t, lvl))
+        out.append(block)
     return out
 
 

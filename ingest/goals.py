@@ -237,10 +237,10 @@ def _announced(doc: Document) -> str | None:
 
 
 def _units(doc: Document) -> list[tuple[Block, int, int]]:
-    """Candidate goal statements: each bullet whole, each sentence of a paragraph."""
+    """Candidate goal statements: each bullet and table row whole, each sentence of a paragraph."""
     out = []
     for block in doc.blocks:
-        if block.kind == "bullet" and len(block.text.split()) <= 45:
+        if block.kind == "row" or block.kind == "bullet" and len(block.text.split()) <= 45:
             out.append((block, block.start, block.end))
         elif block.kind in ("paragraph", "bullet"):
             for a, b in split_sentences(block.text):

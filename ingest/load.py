@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import urllib.error
@@ -24,6 +23,7 @@ SUFFIX_KIND = {
     ".html": "html",
     ".htm": "html",
     ".pdf": "pdf",
+    ".docx": "docx",
 }
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -116,8 +116,10 @@ def _walk(root: Path, skipped: list[Skipped]) -> Iterator[tuple[str, Path]]:
     yield from visit(root_abs)
 
 
-def load(source: str, target: str | Path, *, max_bytes: int, timeout: float = 15.0) -> RawDocument:
-    """Read one file or URL. Raises DocumentError naming the source on any problem."""
+def load(source: str, target: str | Path, *, max_bytes: int, timeout: float = 15.0,
+         progress: bool = False) -> RawDocument:
+    """Read one file or URL. Raises DocumentError naming the source on any problem.
+    `progress` shows a bar per page while scanned PDF pages are read by OCR."""
     if isinstance(target, str) and is_url(target):
         data, kind, header_charset = _fetch(target, max_bytes=max_bytes, timeout=timeout)
         path = target
@@ -140,7 +142,14 @@ def load(source: str, target: str | Path, *, max_bytes: int, timeout: float = 15
         raise DocumentError(source, "file is empty")
     digest = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
-        return RawDocument(source, path, "pdf", _pdf_text(source, data), "pdf", digest)
+        from ingest.pdf import pdf_text
+
+        text, ocr_pages, warning = pdf_text(source, data, progress=progress)
+        return RawDocument(source, path, "pdf", text, "pdf", digest, ocr_pages, warning)
+    if kind == "docx":
+        from ingest.office import docx_text
+
+        return RawDocument(source, path, "docx", docx_text(source, data), "docx", digest)
     text, encoding = decode(data, header_charset, html=(kind == "html"))
     if _looks_binary(text):
         raise DocumentError(source, "looks like binary data, not text (wrong file type?)")
@@ -204,21 +213,6 @@ def _looks_binary(text: str) -> bool:
     return bad / len(sample) > 0.02
 
 
-def _pdf_text(source: str, data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [(page.extract_text() or "") for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise DocumentError(source, f"cannot read PDF ({e})") from e
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
-    if len(text.strip()) < 20:
-        raise DocumentError(source, "PDF has no text layer (scanned images?); run OCR on it first")
-    return text
-
-
 def _fetch(url: str, *, max_bytes: int, timeout: float) -> tuple[bytes, str, str | None]:
     parsed = urllib.parse.urlparse(url)
     if not parsed.netloc:
@@ -240,9 +234,11 @@ def _fetch(url: str, *, max_bytes: int, timeout: float) -> tuple[bytes, str, str
         kind = "html"
     elif ctype == "application/pdf":
         kind = "pdf"
+    elif ctype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
+        kind = "docx"
     elif ctype in ("text/plain", "text/markdown"):
         kind = "markdown" if ctype == "text/markdown" else "text"
     else:
         raise DocumentError(url, f"unsupported content type '{ctype}' (expected an HTML page, "
-                            "text or PDF)")
+                            "text, PDF or Word document)")
     return data, kind, charset

@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 DocType = Literal["press_release", "committee_minutes", "goal_document", "news", "other"]
-BlockKind = Literal["heading", "paragraph", "bullet"]
+# "table" is a table's header line, "row" one of its rows ("Header: cell; Header: cell")
+BlockKind = Literal["heading", "paragraph", "bullet", "table", "row"]
+ChunkKind = Literal["text", "table"]
 
 
 @dataclass(frozen=True)
@@ -15,10 +17,12 @@ class RawDocument:
 
     source: str  # file name as ingested, or the URL
     path: str  # full path or URL
-    kind: Literal["text", "markdown", "html", "pdf"]
-    text: str  # decoded text (HTML still as markup)
+    kind: Literal["text", "markdown", "html", "pdf", "docx"]
+    text: str  # decoded text (HTML still as markup; PDF pages separated by form feeds)
     encoding: str
     raw_hash: str = ""  # sha256 of the bytes read: unchanged bytes are skipped before parsing
+    ocr_pages: tuple[int, ...] = ()  # 1-based numbers of the PDF pages read by OCR
+    warning: str = ""  # read, but not all of it (scanned pages without OCR): said in the summary
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class Block:
     start: int  # character offsets in Document.text
     end: int
     level: int = 0  # heading level (1 = top)
+    page: int | None = None  # the PDF page it stands on (1-based)
+    ocr: bool = False  # read from a scanned page by OCR
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,9 @@ class Chunk:
     date: str | None
     doc_type: DocType
     issuer: str | None = None
+    kind: ChunkKind = "text"  # "table": the rows of one table, each naming its columns
+    page: int | None = None  # the PDF page it starts on
+    ocr: bool = False  # its text was read by OCR from a scanned page
 
     def embed_text(self) -> str:
         """What the embedding model sees: title, section and issuer give the passage its context."""

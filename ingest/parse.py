@@ -26,7 +26,8 @@ def parse(raw: RawDocument) -> Document:
 
         text, meta = html_to_text(raw.text)
         html_title, html_date = meta.title, meta.date
-    clean_text, blocks = to_blocks(text)
+    pdf = raw.kind == "pdf"
+    clean_text, blocks = to_blocks(text, pages=pdf, ocr_pages=frozenset(raw.ocr_pages))
     if len(clean_text.split()) < MIN_WORDS:
         raise DocumentError(raw.source, "no readable text left after cleaning")
     plain = normalise(text)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from ingest.chunk import chunk_document
 from ingest.load import is_url, iter_targets, load, peek_hash
-from ingest.models import Chunk, Document, Goal
+from ingest.models import Chunk, Document, Goal, RawDocument
 from ingest.parse import parse
 from ingest.store import Store
 from policyqa.errors import DocumentError, PolicyQAError, StoreError
@@ -31,6 +31,8 @@ class FileResult:
     chunks_written: int = 0
     goals: int = 0
     reason: str = ""
+    ocr_pages: int = 0  # scanned PDF pages read by OCR
+    warning: str = ""  # stored, but not all of it was read (scanned pages without OCR)
 
 
 @dataclass
@@ -60,10 +62,13 @@ class IngestReport:
             "failed": self.count("failed"),
             "skipped": self.count("skipped"),
             "chunks_written": self.chunks_written,
+            "ocr_pages": sum(r.ocr_pages for r in self.results),
             "seconds": round(self.seconds, 2),
             "failures": [{"source": r.source, "reason": r.reason} for r in self.failed],
             "skips": [{"source": r.source, "reason": r.reason} for r in self.results
                       if r.status == "skipped"],
+            "warnings": [{"source": r.source, "warning": r.warning} for r in self.results
+                         if r.warning],
             **({"repair": self.repair} if self.repair is not None else {}),
         }
 
@@ -93,6 +98,14 @@ def _lc_documents(chunks: list[Chunk], goals: list[Goal]):
             meta["date_int"] = int(ch.date.replace("-", ""))
         if ch.chunk_id in topics:
             meta["goal_topics"] = ",".join(sorted(topics[ch.chunk_id]))
+        # only where they differ from a plain text passage: the vector ids of other passages,
+        # hashes of their metadata, stay as they were
+        if ch.kind != "text":
+            meta["kind"] = ch.kind
+        if ch.page is not None:
+            meta["page"] = ch.page
+        if ch.ocr:
+            meta["ocr"] = True
         docs.append(LCDocument(page_content=ch.embed_text(), metadata=meta))
     return docs
 
@@ -115,6 +128,8 @@ class _Pending:
     goals: list[Goal]
     existed: bool
     lc_docs: list = field(default_factory=list)
+    raw: RawDocument | None = None
+    validators: tuple[str | None, str | None] = (None, None)  # a fetched page's ETag, Last-Modified
 
 
 BATCH_CHUNKS = 256  # chunks embedded and written per indexing call
@@ -148,7 +163,8 @@ def _flush(store: Store, batch: list[_Pending], report: IngestReport) -> list[Fi
         return [FileResult(p.source, "failed", reason=reason) for p in batch]
     report.embed_seconds += time.perf_counter() - t
     try:
-        store.catalog.replace_documents([(p.doc, p.fingerprint, p.chunks, p.goals) for p in batch])
+        store.catalog.replace_documents([(p.doc, p.fingerprint, p.chunks, p.goals, p.validators)
+                                         for p in batch])
     except (sqlite3.Error, OSError) as e:
         _raise_if_fatal(e, store)
         raise StoreError(f"cannot write the store's catalog in {store.path} ({e}); "
@@ -156,7 +172,10 @@ def _flush(store: Store, batch: list[_Pending], report: IngestReport) -> list[Fi
     results = []
     for p in batch:
         written = sum(1 for d in p.lc_docs if not seen.get(chunk_key(d), False))
-        results.append(FileResult(p.source, "updated" if p.existed else "added", written, len(p.goals)))
+        raw = p.raw
+        results.append(FileResult(p.source, "updated" if p.existed else "added", written, len(p.goals),
+                                  ocr_pages=len(raw.ocr_pages) if raw else 0,
+                                  warning=raw.warning if raw else ""))
     return results
 
 
@@ -234,7 +253,7 @@ def ingest(store: Store, targets: list[str], *, prune: bool = False, max_bytes: 
     batch_ids: dict[str, str] = {}
     for source, target in items:
         pending = _prepare(store, source, target, max_bytes=max_bytes, timeout=timeout,
-                           extract_goals=extract_goals, batch_ids=batch_ids)
+                           extract_goals=extract_goals, batch_ids=batch_ids, progress=show)
         if isinstance(pending, FileResult):
             record([pending])
             continue
@@ -253,7 +272,7 @@ def ingest(store: Store, targets: list[str], *, prune: bool = False, max_bytes: 
 
 
 def _prepare(store: Store, source: str, target, *, max_bytes: int, timeout: float, extract_goals,
-             batch_ids: dict[str, str]) -> _Pending | FileResult:
+             batch_ids: dict[str, str], progress: bool = False) -> _Pending | FileResult:
     """Read, clean, chunk and extract goals; or say why the file is skipped."""
     old = store.catalog.document_by_source(source)
     if old is not None:
@@ -263,7 +282,7 @@ def _prepare(store: Store, source: str, target, *, max_bytes: int, timeout: floa
                 store.catalog.set_path(old["doc_id"], str(target))  # stores from before absolute paths
             return FileResult(source, "unchanged")  # same bytes: not even parsed
     try:
-        raw = load(source, target, max_bytes=max_bytes, timeout=timeout)
+        raw = load(source, target, max_bytes=max_bytes, timeout=timeout, progress=progress)
         doc = parse(raw)
     except DocumentError as e:
         return FileResult(source, "failed", reason=e.reason)
@@ -278,4 +297,4 @@ def _prepare(store: Store, source: str, target, *, max_bytes: int, timeout: floa
         return FileResult(source, "failed", reason=f"same content as '{twin_source}' (skipped)")
     chunks = chunk_document(doc)
     goals = extract_goals(doc, chunks)
-    return _Pending(source, doc, fp, chunks, goals, old is not None, _lc_documents(chunks, goals))
+    return _Pending(source, doc, fp, chunks, goals, old is not None, _lc_documents(chunks, goals), raw)

@@ -86,8 +86,9 @@ def ingest(
     else:
         line = (f"added {summary['added']}, updated {summary['updated']}, unchanged "
                 f"{summary['unchanged']}, removed {summary['removed']}, failed {summary['failed']}, "
-                f"skipped {summary['skipped']}; {summary['chunks_written']} chunks written in "
-                f"{summary['seconds']} s")
+                f"skipped {summary['skipped']}; {summary['chunks_written']} chunks written"
+                + (f", {summary['ocr_pages']} scanned pages read by OCR" if summary["ocr_pages"] else "")
+                + f" in {summary['seconds']} s")
         if summary.get("repair") is not None:
             r = summary["repair"]
             line += (f"; repair: {r['documents_repaired']} of {r['documents_checked']} documents "
@@ -97,6 +98,8 @@ def ingest(
             print(f"failed: {printable(f['source'])}: {printable(f['reason'])}", file=sys.stderr)
         for f in summary["skips"]:
             print(f"skipped: {printable(f['source'])}: {printable(f['reason'])}", file=sys.stderr)
+        for f in summary["warnings"]:
+            print(f"warning: {printable(f['source'])}: {printable(f['warning'])}", file=sys.stderr)
     if summary["failed"] and not (summary["added"] or summary["updated"] or summary["unchanged"]):
         raise typer.Exit(2)
 
@@ -171,7 +174,9 @@ def _print_answer(answer) -> None:
     print(f"Q: {answer.question}")
     print(answer.answer)
     for c in answer.citations:
-        print(f"  [{c.n}] {c.title} ({c.date or 'no date'}, {c.doc_type}) — {c.source}")
+        where = c.where()
+        print(f"  [{c.n}] {c.title} ({c.date or 'no date'}, {c.doc_type}) — {c.source}"
+              + (f", {where}" if where else ""))
         quote = " ".join((c.quote or c.text).split())
         print(f"      “{quote[:300]}{'…' if len(quote) > 300 else ''}”")
     if answer.notice:

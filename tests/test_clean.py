@@ -110,11 +110,12 @@ def test_table_rows_name_their_columns_and_cells_never_run_together():
             "<tbody><tr><td>Ventetid (dage)</td><td>19 (2024)</td><td>Højst 10</td></tr></tbody></table>")
     text, _ = html_to_text(html)
     _, blocks = to_blocks(text)
-    rows = [b.text for b in blocks if b.kind == "paragraph"]
+    rows = [b.text for b in blocks if b.kind == "row"]
     assert rows == ["Indikator: Ventetid (dage); Baseline: 19 (2024); Mål: Højst 10"]
+    assert [b.text for b in blocks if b.kind == "table"] == ["Indikator | Baseline | Mål"]
     _, blocks = to_blocks("| År | Antal |\n|---|---:|\n| 2023 | 21 |\n| 2024 | 30 |\n")
-    assert [b.text for b in blocks if b.kind == "paragraph"] == ["År: 2023; Antal: 21", "År: 2024; Antal: 30"]
+    assert [b.text for b in blocks if b.kind == "row"] == ["År: 2023; Antal: 21", "År: 2024; Antal: 30"]
     # a first column of row labels under an empty header cell
     text, _ = html_to_text("<table><tr><th></th><th>2020</th><th>2024</th></tr>"
                            "<tr><td>Deaths</td><td>186</td><td>247</td></tr></table>")
-    assert [b.text for b in to_blocks(text)[1] if b.kind == "paragraph"] == ["Deaths: 2020: 186; 2024: 247"]
+    assert [b.text for b in to_blocks(text)[1] if b.kind == "row"] == ["Deaths: 2020: 186; 2024: 247"]

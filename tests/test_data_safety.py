@@ -215,7 +215,7 @@ def test_folder_walk_stays_inside_and_lists_what_it_skipped(tmp_path, monkeypatc
     (docs / "link.txt").symlink_to(secret)
     (docs / "sub" / "loop").symlink_to(docs, target_is_directory=True)
     (docs / "out").symlink_to(secret.parent, target_is_directory=True)
-    (docs / "report.docx").write_bytes(b"PK\x03\x04 not really")
+    (docs / "report.pptx").write_bytes(b"PK\x03\x04 not really")
     (docs / "locked").mkdir()
     (docs / "locked" / "hidden.txt").write_text("Skjult tekst.", encoding="utf-8")
     reliability["bad inputs tried"] += 5
@@ -235,7 +235,7 @@ def test_folder_walk_stays_inside_and_lists_what_it_skipped(tmp_path, monkeypatc
     skipped = {s["source"]: s["reason"] for s in summary["skips"]}
     assert "out of the folder" in skipped["link.txt"] and "out of the folder" in skipped["out"]
     assert "already visited" in skipped["sub/loop"]
-    assert "unsupported" in skipped["report.docx"] and "cannot be read" in skipped["locked"]
+    assert "unsupported" in skipped["report.pptx"] and "cannot be read" in skipped["locked"]
     assert summary["skipped"] == 5
     monkeypatch.setattr(os, "scandir", real_scandir)
     proc = cli("ingest", "--store", str(tmp_path / "store2"), str(docs))

@@ -49,10 +49,10 @@ def test_size_limit(tmp_path):
 
 
 def test_unsupported_suffix(tmp_path):
-    f = tmp_path / "x.docx"
+    f = tmp_path / "x.pptx"
     f.write_bytes(b"PK")
     with pytest.raises(DocumentError, match="unsupported"):
-        load("x.docx", f, max_bytes=100)
+        load("x.pptx", f, max_bytes=100)
 
 
 def test_folders_are_walked_and_named_relative(tmp_path):

@@ -39,8 +39,9 @@ def answer_markdown(answer: Answer, link=None) -> str:
 
 def _meta_line(c: Citation, lang: str) -> str:
     L = LABELS["da" if lang == "da" else "en"]
+    where = c.where("da" if lang == "da" else "en")
     return (f"{L['date']}: {c.date or '–'} · {L['type']}: {L['types'].get(c.doc_type, c.doc_type)}"
-            f" · {L['file']}: {escape_md(c.source)}")
+            f" · {L['file']}: {escape_md(c.source)}" + (f" ({where})" if where else ""))
 
 
 def _highlight(passage_md: str, quote: str) -> str:
