@@ -92,16 +92,20 @@ class Unit:
     features: tuple[float, ...] = ()  # EVIDENCE_FEATURES, for the fitted model
 
 
-def units_of(text: str) -> list[tuple[int, int]]:
+def units_of(text: str, table: bool = False) -> list[tuple[int, int]]:
     """Bullets whole (unless very long), paragraphs by sentence; a unit ending in ',' or ':'
-    ("Direktøren indstiller,") runs on into the next one."""
+    ("Direktøren indstiller,") runs on into the next one. In a table passage each row is a
+    unit, and the header line ('År | Antal') is none: the rows name their columns."""
     raw: list[tuple[int, int]] = []
     pos = 0
     for block in re.split(r"(\n\n+)", text):
         if block.startswith("\n"):
             pos += len(block)
             continue
-        if block.startswith("• ") and len(block.split()) <= 60:
+        if table:
+            if not (" | " in block and ": " not in block):
+                raw.append((pos, pos + len(block)))
+        elif block.startswith("• ") and len(block.split()) <= 60:
             raw.append((pos, pos + len(block)))
         else:
             for a, b in split_sentences(block):
@@ -303,7 +307,7 @@ class EvidenceScorer:
             ctx = self.covered(q, set(content_terms(ctx_text)), ctx_text)
             doc = self.covered(q, self.doc_stems(hit.doc_id), "") if self.doc_stems else set()
             rank = 1.0 / (1.0 + 0.5 * hi)
-            spans = units_of(hit.text)
+            spans = units_of(hit.text, table=hit.kind == "table")
             for j, (a, b) in enumerate(spans):
                 text = hit.text[a:b]
                 if is_instruction(text) or is_furniture(text):

@@ -11,7 +11,7 @@ from assistant.question import Question
 from assistant.templates import t
 from ingest.dates import find_dates
 from ingest.numbers import find_quantities, normalise_number, parse_number
-from ingest.text import words
+from ingest.text import content_terms, words
 from ingest.topics import BY_KEY
 
 _TYPED = ("target", "amount", "who", "when", "decision", "where")
@@ -266,6 +266,41 @@ def short_answer(q: Question, unit: Unit, hit_date: str | None = None, hit_text:
     return None
 
 
+_CELL = re.compile(r"(?:^|;\s)([^:;]{1,60}):\s([^;]*)")
+_NUMBER = re.compile(r"\d")
+
+
+def table_cell(q: Question, row: str) -> str | None:
+    """The cell of a table row that answers the question, named by its row and column:
+    'År: 2021; Registrerede hjemløse: 1.234; Heraf unge: 310' asked how many homeless there
+    were in 2021 gives '2021, Registrerede hjemløse: 1.234'. The column is the one whose
+    header shares the question's words (or the asked year), else the only number column."""
+    cells = [(h.strip(), c.strip()) for h, c in _CELL.findall(row)]
+    if cells and ": " in cells[0][1]:  # 'Deaths: 2020: 186; ...': a row label, its header empty
+        label = cells[0][0]
+        head, value = cells[0][1].split(": ", 1)
+        cells = [("", label), (head, value)] + cells[1:]
+    if len(cells) < 2:
+        return None
+    label = cells[0][1]
+    asked = set(q.terms) | set(q.raw_terms)
+    years = set(_years(q))
+
+    def fit(cell: tuple[str, str]) -> tuple[int, int]:
+        head, value = cell
+        terms = set(content_terms(head)) | set(content_terms(head, "en"))
+        named = len(terms & asked) + 2 * len(years & set(re.findall(r"\b(?:19|20)\d\d\b", head)))
+        return named, int(bool(_NUMBER.search(value)))
+
+    numeric = [c for c in cells[1:] if _NUMBER.search(c[1])]
+    if not numeric:
+        return None
+    best = max(numeric, key=fit)
+    if fit(best)[0] == 0 and len(numeric) > 1:
+        return None  # several number columns and none named by the question: quote the row
+    return f"{label}, {best[0]}: {best[1]}" if best[0] else f"{label}: {best[1]}"
+
+
 def format_date(iso: str, lang: str) -> str:
     from assistant.models import _MONTHS_DA
 
@@ -283,8 +318,12 @@ def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) 
     parts: list[str] = []
     lang = q.language if q.language in ("da", "en") else "en"
     several = len(_years(q)) >= 2 and len(chosen) > 1
-    short = None if several else short_answer(q, chosen[0], hits[chosen[0].hit].date,
-                                                hits[chosen[0].hit].text)
+    lead = hits[chosen[0].hit]
+    short = None
+    if not several and lead.kind == "table" and q.answer_type not in ("who", "when", "decision"):
+        short = table_cell(q, chosen[0].text)
+    if not several and short is None:
+        short = short_answer(q, chosen[0], lead.date, lead.text)
     if short:
         parts.append(t(lang, "short", short=short))
     for u in chosen:

@@ -103,8 +103,10 @@ def _ocr_pages(source: str, data: bytes, numbers: list[int], langs: str, progres
 
 def _tidy(text: str) -> str:
     """Tesseract's lines, with words hyphenated across a line break joined again (not the
-    dash of "social- og sundhedsområdet")."""
+    dash of "social- og sundhedsområdet"), and a paragraph break that Tesseract put inside a
+    sentence (a line without end punctuation, the next starting in lower case) removed."""
     import re
 
+    text = re.sub(r"([^\s.!?:;])\n\s*\n(?=[a-zæøå0-9])", r"\1\n", text)
     text = re.sub(r"(\w)-\n(?!(?:og|eller|samt|and|or)\b)(\w)", r"\1\2", text)
     return text.strip()
