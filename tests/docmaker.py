@@ -7,13 +7,30 @@ import io
 import textwrap
 
 
-def text_pdf_page(lines: list[str]) -> bytes:
-    """A one-page PDF whose text layer holds `lines` (Helvetica, WinAnsi: Danish letters work)."""
+def text_pdf_page(lines: list[str], table: list[list[str]] | None = None,
+                  after: list[str] = ()) -> bytes:
+    """A one-page PDF whose text layer holds `lines`, then a ruled `table` (rows of cells, the
+    first the header) and the `after` lines below it (Helvetica, WinAnsi: Danish letters work)."""
     def literal(s: str) -> bytes:
         raw = s.encode("cp1252")
         return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
-    stream = b"BT /F1 11 Tf 14 TL 56 780 Td " + b" ".join(literal(x) + b" Tj T*" for x in lines) + b" ET"
+    def text_at(x: float, y: float, texts: list[str]) -> bytes:
+        return (b"BT /F1 11 Tf 14 TL %d %d Td " % (x, y)
+                + b" ".join(literal(t) + b" Tj T*" for t in texts) + b" ET\n")
+
+    stream = text_at(56, 780, lines)
+    y = 780 - 14 * len(lines) - 16
+    if table:
+        width, height = 160, 20
+        for row in table:
+            y -= height
+            for j, cell in enumerate(row):
+                x = 56 + j * width
+                stream += b"%d %d %d %d re S\n" % (x, y, width, height) + text_at(x + 4, y + 6, [cell])
+        y -= 30
+    if after:
+        stream += text_at(56, y, list(after))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

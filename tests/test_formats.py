@@ -195,3 +195,18 @@ def test_without_tesseract_scanned_pages_are_refused_or_left_out_with_the_comman
     raw = load("mixed.pdf", tmp_path / "mixed.pdf", max_bytes=10_000_000)
     assert "beskæftigelse" in raw.text and raw.ocr_pages == ()
     assert raw.warning.startswith("1 of 2 pages are scanned images and were not read")
+
+
+def test_a_ruled_pdf_table_is_read_by_rows_into_a_table_chunk(tmp_path):
+    from ingest.chunk import chunk_document
+    from ingest.load import load
+    from ingest.parse import parse
+
+    (tmp_path / "tal.pdf").write_bytes(text_pdf_page(
+        ["Hjemløshed i Ravnsø Kommune", "", "Tabellen viser udviklingen siden 2020."],
+        table=[["År", "Borgere i hjemløshed", "Heraf unge"], ["2020", "97", "20"], ["2024", "88", "17"]],
+        after=["Tallene stammer fra den nationale optælling."]))
+    chunks = chunk_document(parse(load("tal.pdf", tmp_path / "tal.pdf", max_bytes=10_000_000)))
+    assert [c.kind for c in chunks] == ["text", "table", "text"]
+    assert "År: 2024; Borgere i hjemløshed: 88; Heraf unge: 17" in chunks[1].text
+    assert chunks[2].text == "Tallene stammer fra den nationale optælling."

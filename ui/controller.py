@@ -10,7 +10,7 @@ from assistant.models import Answer, Filters
 from ingest.goal_table import COLUMNS, filter_goals, flat_row, goals_csv
 from ui.render import LABELS, answer_markdown, citations_markdown, context_markdown, escape_md
 
-UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 
 
 class Session:
@@ -192,7 +192,11 @@ class Controller:
                             max_bytes=self.max_upload)
             for r in report.results:
                 status = r.status if r.status != "failed" else f"failed: {r.reason}"
-                lines.append(f"{escape_md(r.source)}: {escape_md(status)} ({r.chunks_written} chunks, {r.goals} goals)")
+                ocr = f", {r.ocr_pages} pages read by OCR" if r.ocr_pages else ""
+                lines.append(f"{escape_md(r.source)}: {escape_md(status)} ({r.chunks_written} chunks, "
+                             f"{r.goals} goals{ocr})")
+                if r.warning:
+                    lines.append(f"{escape_md(r.source)}: warning: {escape_md(r.warning)}")
         return "\n\n".join(lines) or "–"
 
     def _free_name(self, name: str, data: bytes, taken_now: set[str]) -> str:
