@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, source TEXT UNIQUE NOT NULL, path TEXT, title TEXT, date TEXT,
     doc_type TEXT, issuer TEXT, language TEXT, text TEXT, fingerprint TEXT,
-    n_chunks INTEGER, n_goals INTEGER, ingested_at REAL, etag TEXT, last_modified TEXT
+    n_chunks INTEGER, n_goals INTEGER, ingested_at REAL, etag TEXT, last_modified TEXT,
+    links TEXT
 );
 CREATE TABLE IF NOT EXISTS chunks (
     rid INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
@@ -48,7 +49,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 # opened for writing (a store opened read-only reads them as their defaults)
 _ADDED_COLUMNS = {
     "chunks": (("kind", "TEXT DEFAULT 'text'"), ("page", "INTEGER"), ("ocr", "INTEGER DEFAULT 0")),
-    "documents": (("etag", "TEXT"), ("last_modified", "TEXT")),
+    "documents": (("etag", "TEXT"), ("last_modified", "TEXT"), ("links", "TEXT")),
 }
 
 
@@ -204,6 +205,13 @@ class Catalog:
         return self._connection().execute(
             "SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
 
+    def crawl_state(self) -> tuple[dict[str, tuple[str | None, str | None]], dict[str, list[str]]]:
+        """For the pages stored from the web: {url: (ETag, Last-Modified)} and {url: links}."""
+        rows = self._connection().execute("SELECT * FROM documents WHERE source LIKE 'http%'").fetchall()
+        validators = {r["source"]: (column(r, "etag"), column(r, "last_modified")) for r in rows}
+        links = {r["source"]: json.loads(column(r, "links") or "[]") for r in rows}
+        return validators, links
+
     def documents(self) -> list[sqlite3.Row]:
         return self._connection().execute(
             "SELECT doc_id, source, path, title, date, doc_type, issuer, language, n_chunks, "
@@ -216,23 +224,25 @@ class Catalog:
 
     def replace_documents(self, docs: list[tuple]) -> None:
         """Swap in several documents' rows in one transaction: (document, fingerprint, chunks,
-        goals) tuples, with a fetched page's HTTP validators (ETag, Last-Modified) as a fifth."""
+        goals) tuples, with a crawled page's (ETag, Last-Modified, links) as a fifth."""
         with self.transaction() as c:
-            for doc, fingerprint, chunks, goals, *validators in docs:
-                self._replace(c, doc, fingerprint, chunks, goals, *validators)
+            for doc, fingerprint, chunks, goals, *http in docs:
+                self._replace(c, doc, fingerprint, chunks, goals, *http)
 
     def _replace(self, c: sqlite3.Connection, doc: Document, fingerprint: str, chunks: list[Chunk],
-                 goals: list[Goal], validators: tuple[str | None, str | None] = (None, None)) -> None:
+                 goals: list[Goal], http: tuple = (None, None, None)) -> None:
+        """`http`: a crawled page's ETag, Last-Modified and links (a JSON list), for the next
+        crawl's conditional requests."""
         old = c.execute("SELECT doc_id FROM documents WHERE source=?", (doc.source,)).fetchone()
         if old:
             self._delete_doc_rows(c, old[0])
         self._delete_doc_rows(c, doc.doc_id)
         c.execute(
             "INSERT INTO documents (doc_id, source, path, title, date, doc_type, issuer, language, "
-            "text, fingerprint, n_chunks, n_goals, ingested_at, etag, last_modified) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "text, fingerprint, n_chunks, n_goals, ingested_at, etag, last_modified, links) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.doc_id, doc.source, doc.path, doc.title, doc.date, doc.doc_type, doc.issuer,
-             doc.language, doc.text, fingerprint, len(chunks), len(goals), time.time(), *validators),
+             doc.language, doc.text, fingerprint, len(chunks), len(goals), time.time(), *http),
         )
         for ch in chunks:
             cur = c.execute(

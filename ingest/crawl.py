@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
@@ -31,7 +31,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # What the ingest pipeline can read; anything else is skipped without reading its body.
 INGESTIBLE_TYPES = HTML_TYPES | {"application/pdf", "text/plain", "text/markdown",
-                                 "text/x-markdown"}
+                                 "text/x-markdown",
+                                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 XML_TYPES = frozenset({"application/xml", "text/xml"})
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
@@ -59,13 +60,17 @@ class Validators:
 class Page:
     """The outcome for one URL of a crawl."""
 
-    url: str                  # final URL after redirects, normalised, without fragment
+    url: str                  # final URL after redirects, normalised, without fragment (the
+                              # URL that redirected, when the redirect is refused)
     status: Status
     data: bytes = b""         # the body, when fetched
     content_type: str = ""    # e.g. "text/html", "application/pdf", "text/plain"
     charset: str | None = None
     validators: Validators = Validators()  # from this response (ETag / Last-Modified)
     reason: str = ""          # one line, for failed and skipped pages
+    links: tuple[str, ...] = ()  # the links an HTML page gives to follow (normalised), kept
+                                 # by the caller so that a later crawl can follow them past
+                                 # a not-modified page
 
 
 def normalize_url(url: str) -> str | None:
@@ -96,6 +101,7 @@ def normalize_url(url: str) -> str | None:
 def crawl(start: str, *, depth: int = 2, same_site: bool = True, max_pages: int = 200,
           delay: float = 1.0, timeout: float = 15.0, max_bytes: int = 25_000_000,
           known: Mapping[str, Validators] | None = None,
+          known_links: Mapping[str, Sequence[str]] | None = None,
           user_agent: str = "policyqa/0.1 (+offline-first Q&A)",
           sleep: Callable[[float], None] = time.sleep) -> Iterator[Page]:
     """Crawl breadth-first from `start`, yielding a `Page` per URL as it is handled.
@@ -114,11 +120,12 @@ def crawl(start: str, *, depth: int = 2, same_site: bool = True, max_pages: int 
         many pages are fetched; then one last `skipped` Page, "page limit of N reached", names
         the first URL left out and the crawl stops. robots.txt and sitemap files do not count.
     delay: seconds between two requests to the same host, robots.txt included, taken with
-        `sleep`; a larger robots.txt Crawl-delay wins (capped at MAX_CRAWL_DELAY seconds).
+        `sleep`; time the caller spends between two Pages counts. A larger robots.txt
+        Crawl-delay wins (whole seconds, as robotparser reads it; capped at MAX_CRAWL_DELAY).
     known: validators from an earlier crawl, keyed by Page.url. Those URLs are fetched with
         If-None-Match / If-Modified-Since; a 304 yields `not_modified` with the validators.
-        The links of a not-modified page are NOT followed, as its body is not sent again: pages
-        reachable only through it are found again once it changes, or with `known` left out.
+        A not-modified page's body is not sent again, so its links are taken from
+        `known_links` (its Page.links of the earlier crawl); without them they are not followed.
     max_bytes, timeout: per response and per request. A larger body fails its page.
 
     If `start` is a sitemap (its path ends in '.xml', or it is served as XML, and its root is
@@ -132,9 +139,11 @@ def crawl(start: str, *, depth: int = 2, same_site: bool = True, max_pages: int 
     host's pages ("robots.txt unreachable (...)") as RFC 9309 says to assume a full disallow.
 
     Pages of other types than HTML, PDF or plain/markdown text are `skipped` with the type in
-    the reason; HTTP errors, timeouts and connection errors give `failed` with a one-line
-    reason, and the crawl goes on. Raises UsageError at once (not at the first `next()`) for
-    a start that is no http(s) URL or a negative depth, delay or limit.
+    the reason; HTTP errors, timeouts, connection errors, a redirect loop and more than
+    MAX_REDIRECTS redirects give `failed` with a one-line reason, and the crawl goes on.
+
+    Raises UsageError at once (not at the first `next()`) for a start that is no http(s) URL,
+    or a negative depth, delay or limit.
     """
     start_url = normalize_url(start)
     if start_url is None:
@@ -144,7 +153,7 @@ def crawl(start: str, *, depth: int = 2, same_site: bool = True, max_pages: int 
                          "and timeout > 0")
     crawler = _Crawler(start_url, depth=depth, same_site=same_site, max_pages=max_pages,
                        delay=delay, timeout=timeout, max_bytes=max_bytes, known=known or {},
-                       user_agent=user_agent, sleep=sleep)
+                       known_links=known_links or {}, user_agent=user_agent, sleep=sleep)
     return crawler.run()
 
 
@@ -205,7 +214,8 @@ class _Crawler:
 
     def __init__(self, start: str, *, depth: int, same_site: bool, max_pages: int,
                  delay: float, timeout: float, max_bytes: int, known: Mapping[str, Validators],
-                 user_agent: str, sleep: Callable[[float], None]):
+                 known_links: Mapping[str, Sequence[str]], user_agent: str,
+                 sleep: Callable[[float], None]):
         self.start = start
         self.depth = depth
         self.scope = _Scope.of(start) if same_site else None
@@ -215,6 +225,7 @@ class _Crawler:
         self.max_bytes = max_bytes
         # Keyed like Page.url, whatever form the caller stored the URLs in
         self.known = {normalize_url(url) or url: v for url, v in known.items()}
+        self.known_links = {normalize_url(url) or url: tuple(v) for url, v in known_links.items()}
         self.user_agent = user_agent
         self.sleep = sleep
         self.pages_opener = urllib.request.build_opener(_NoRedirect)
@@ -223,8 +234,8 @@ class _Crawler:
         self.robots: dict[str, _Robots] = {}           # by origin
         self.host_delay: dict[str, float] = {}         # by netloc, where Crawl-delay > delay
         self.last_request: dict[str, float] = {}       # by netloc, time.monotonic()
-        self.seen: set[str] = set()       # queued or requested: never queued again
-        self.requested: set[str] = set()  # requested: never requested again
+        self.seen: set[str] = set()  # queued or tried: never queued again
+        self.tried: set[str] = set()  # requested or refused by robots.txt: never tried again
         self.sitemaps_read = 0
 
     def run(self) -> Iterator[Page]:
@@ -233,7 +244,7 @@ class _Crawler:
         yielded = 0
         while queue:
             item = queue.popleft()
-            if item.url in self.requested:
+            if item.url in self.tried:
                 continue  # already reached as the target of a redirect
             if yielded >= self.max_pages:
                 yield Page(item.url, "skipped", reason=f"page limit of {self.max_pages} reached")
@@ -258,11 +269,14 @@ class _Crawler:
                     for loc in locs:
                         self._enqueue(queue, loc, 0, sitemap=kind == "sitemapindex")
                     continue
+            if page.status == "fetched" and page.content_type in HTML_TYPES:
+                page = replace(page, links=tuple(_links(page.data, page.charset, page.url)))
+            elif page.status == "not_modified":
+                page = replace(page, links=self.known_links.get(page.url, ()))
             yield page
             yielded += 1
-            if (page.status == "fetched" and page.content_type in HTML_TYPES
-                    and item.level < self.depth):
-                for link in _links(page.data, page.charset, page.url):
+            if item.level < self.depth:
+                for link in page.links:
                     self._enqueue(queue, link, item.level + 1, sitemap=False)
 
     def _enqueue(self, queue: deque[_Item], url: str | None, level: int, *, sitemap: bool
@@ -274,14 +288,16 @@ class _Crawler:
 
     def _fetch(self, item: _Item) -> Page | None:
         """GET one queued URL, following redirects hop by hop; None when a redirect leads to a
-        URL already requested (its Page was yielded then)."""
+        URL tried before this chain (its Page was yielded then)."""
         url = item.url
+        chain: list[str] = []
         for _ in range(MAX_REDIRECTS + 1):
+            self.tried.add(url)
+            self.seen.add(url)
             robots = self._robots(url)
             if robots.refuses(url, self.user_agent):
                 return Page(url, robots.status, reason=robots.refusal)
-            self.requested.add(url)
-            self.seen.add(url)
+            chain.append(url)
             known = self.known.get(url)
             try:
                 with self._open(url, known) as resp:
@@ -300,12 +316,14 @@ class _Crawler:
                 why = self.scope.outside(target) if self.scope else None
                 if why:
                     return Page(url, "skipped", reason=f"redirected {why} to {target}")
-                if target in self.requested:
+                if target in chain:
+                    return Page(item.url, "failed", reason=f"redirect loop through {target}")
+                if target in self.tried:
                     return None
                 url = target
             except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as e:
                 return Page(url, "failed", reason=f"cannot fetch ({_one_line(_cause(e))})")
-        return Page(url, "failed", reason=f"more than {MAX_REDIRECTS} redirects")
+        return Page(item.url, "failed", reason=f"more than {MAX_REDIRECTS} redirects")
 
     def _open(self, url: str, known: Validators | None) -> http.client.HTTPResponse:
         headers = {"User-Agent": self.user_agent}
@@ -348,7 +366,8 @@ class _Crawler:
                                          headers={"User-Agent": self.user_agent})
         try:
             with self.robots_opener.open(request, timeout=self.timeout) as resp:
-                text = resp.read(ROBOTS_MAX_BYTES).decode("utf-8", errors="replace")
+                # utf-8-sig: a BOM would otherwise hide the first User-agent line
+                text = resp.read(ROBOTS_MAX_BYTES).decode("utf-8-sig", errors="replace")
         except urllib.error.HTTPError as e:
             e.close()
             status = f"HTTP {e.code} {_one_line(e.reason)}"
@@ -406,7 +425,7 @@ def _links(data: bytes, charset: str | None, page_url: str) -> list[str]:
         url = _resolve(base or page_url, tag["href"])  # mailto:, javascript:, tel: give None
         if url:
             links.append(url)
-    return links
+    return list(dict.fromkeys(links))
 
 
 def _maybe_sitemap_type(url: str, content_type: str) -> bool:

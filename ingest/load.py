@@ -25,6 +25,15 @@ SUFFIX_KIND = {
     ".pdf": "pdf",
     ".docx": "docx",
 }
+CONTENT_TYPE_KIND = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "text/plain": "text",
+    "text/markdown": "markdown",
+    "text/x-markdown": "markdown",
+}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -138,6 +147,13 @@ def load(source: str, target: str | Path, *, max_bytes: int, timeout: float = 15
         except OSError as e:
             raise DocumentError(source, f"cannot read file ({e.strerror or e})") from e
         header_charset = None
+    return from_bytes(source, path, data, kind, header_charset, progress=progress)
+
+
+def from_bytes(source: str, path: str, data: bytes, kind: str, charset: str | None = None, *,
+               progress: bool = False) -> RawDocument:
+    """A RawDocument from bytes already read (a file, a fetched or crawled page)."""
+    header_charset = charset
     if not data.strip():
         raise DocumentError(source, "file is empty")
     digest = hashlib.sha256(data).hexdigest()
@@ -230,15 +246,8 @@ def _fetch(url: str, *, max_bytes: int, timeout: float) -> tuple[bytes, str, str
         raise DocumentError(url, f"cannot fetch ({reason})") from e
     if len(data) > max_bytes:
         raise DocumentError(url, f"response is over the {max_bytes / 1e6:.0f} MB limit")
-    if ctype in ("text/html", "application/xhtml+xml"):
-        kind = "html"
-    elif ctype == "application/pdf":
-        kind = "pdf"
-    elif ctype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
-        kind = "docx"
-    elif ctype in ("text/plain", "text/markdown"):
-        kind = "markdown" if ctype == "text/markdown" else "text"
-    else:
+    kind = CONTENT_TYPE_KIND.get(ctype)
+    if kind is None:
         raise DocumentError(url, f"unsupported content type '{ctype}' (expected an HTML page, "
                             "text, PDF or Word document)")
     return data, kind, charset

@@ -119,6 +119,16 @@ def chunk_key(doc) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class CrawlOptions:
+    """`policyqa ingest URL --crawl`: follow the site's links from each URL given."""
+
+    depth: int = 1
+    same_site: bool = True
+    max_pages: int = 200
+    delay: float = 1.0
+
+
 @dataclass
 class _Pending:
     source: str
@@ -129,7 +139,7 @@ class _Pending:
     existed: bool
     lc_docs: list = field(default_factory=list)
     raw: RawDocument | None = None
-    validators: tuple[str | None, str | None] = (None, None)  # a fetched page's ETag, Last-Modified
+    http: tuple = (None, None, None)  # a crawled page's ETag, Last-Modified and links (JSON)
 
 
 BATCH_CHUNKS = 256  # chunks embedded and written per indexing call
@@ -163,7 +173,7 @@ def _flush(store: Store, batch: list[_Pending], report: IngestReport) -> list[Fi
         return [FileResult(p.source, "failed", reason=reason) for p in batch]
     report.embed_seconds += time.perf_counter() - t
     try:
-        store.catalog.replace_documents([(p.doc, p.fingerprint, p.chunks, p.goals, p.validators)
+        store.catalog.replace_documents([(p.doc, p.fingerprint, p.chunks, p.goals, p.http)
                                          for p in batch])
     except (sqlite3.Error, OSError) as e:
         _raise_if_fatal(e, store)
@@ -201,7 +211,7 @@ def _under(path: str, roots: list[Path]) -> bool:
 
 def ingest(store: Store, targets: list[str], *, prune: bool = False, max_bytes: int = 25_000_000,
            timeout: float = 15.0, progress: bool | None = None, on_file=None,
-           repair: bool = False) -> IngestReport:
+           repair: bool = False, crawl: CrawlOptions | None = None) -> IngestReport:
     """Ingest every file/URL under `targets`; a bad file is reported and skipped, never fatal.
 
     Args:
@@ -209,6 +219,9 @@ def ingest(store: Store, targets: list[str], *, prune: bool = False, max_bytes: 
         on_file: callback(index, total, FileResult) for progress bars in UIs.
         repair: first re-embed the passages whose vectors are missing (instead of refusing a
             store whose vectors do not cover its catalog).
+        crawl: crawl the site from each URL target (ingest/crawl.py) instead of fetching the
+            page alone. Pages stored by an earlier crawl are asked for with their ETag or
+            Last-Modified, so an unchanged page is neither fetched nor parsed again.
     """
     from ingest.goals import extract_goals, link_supersessions
 
@@ -237,7 +250,8 @@ def ingest(store: Store, targets: list[str], *, prune: bool = False, max_bytes: 
     if show and items:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(items), unit="file", desc="ingest", file=sys.stderr)
+        crawling = crawl is not None and any(isinstance(t, str) and is_url(t) for _, t in items)
+        bar = tqdm(total=None if crawling else len(items), unit="file", desc="ingest", file=sys.stderr)
     done = [0]
 
     def record(results: list[FileResult]) -> None:
@@ -251,17 +265,26 @@ def ingest(store: Store, targets: list[str], *, prune: bool = False, max_bytes: 
 
     batch: list[_Pending] = []
     batch_ids: dict[str, str] = {}
-    for source, target in items:
-        pending = _prepare(store, source, target, max_bytes=max_bytes, timeout=timeout,
-                           extract_goals=extract_goals, batch_ids=batch_ids, progress=show)
+
+    def add(pending: _Pending | FileResult) -> None:
+        nonlocal batch, batch_ids
         if isinstance(pending, FileResult):
             record([pending])
-            continue
+            return
         batch.append(pending)
-        batch_ids[pending.doc.doc_id] = source
+        batch_ids[pending.doc.doc_id] = pending.source
         if sum(len(p.chunks) for p in batch) >= BATCH_CHUNKS:
             record(_flush(store, batch, report))
             batch, batch_ids = [], {}
+
+    for source, target in items:
+        if crawl is not None and isinstance(target, str) and is_url(target):
+            for page in _crawl(store, target, crawl, max_bytes=max_bytes, timeout=timeout):
+                add(_prepare_page(store, page, extract_goals=extract_goals, batch_ids=batch_ids,
+                                  progress=show))
+            continue
+        add(_prepare(store, source, target, max_bytes=max_bytes, timeout=timeout,
+                     extract_goals=extract_goals, batch_ids=batch_ids, progress=show))
     record(_flush(store, batch, report))
     if bar:
         bar.close()
@@ -271,18 +294,51 @@ def ingest(store: Store, targets: list[str], *, prune: bool = False, max_bytes: 
     return report
 
 
+def _crawl(store: Store, start: str, options: CrawlOptions, *, max_bytes: int, timeout: float):
+    from ingest.crawl import Validators, crawl
+
+    validators, links = store.catalog.crawl_state()
+    return crawl(start, depth=options.depth, same_site=options.same_site,
+                 max_pages=options.max_pages, delay=options.delay, timeout=timeout,
+                 max_bytes=max_bytes, known={u: Validators(*v) for u, v in validators.items()},
+                 known_links=links)
+
+
+def _prepare_page(store: Store, page, *, extract_goals, batch_ids: dict[str, str],
+                  progress: bool = False) -> _Pending | FileResult:
+    """A crawled page as a document to store, or why not (not modified, failed, skipped)."""
+    import json
+
+    from ingest.load import CONTENT_TYPE_KIND, from_bytes
+
+    if page.status == "not_modified":
+        return FileResult(page.url, "unchanged")
+    if page.status != "fetched":
+        return FileResult(page.url, page.status, reason=page.reason)
+    http = (page.validators.etag, page.validators.last_modified,
+            json.dumps(list(page.links)) if page.links else None)
+    kind = CONTENT_TYPE_KIND.get(page.content_type, "text")
+    return _prepare(store, page.url, page.url, max_bytes=0, timeout=0, extract_goals=extract_goals,
+                    batch_ids=batch_ids, progress=progress,
+                    read=lambda: from_bytes(page.url, page.url, page.data, kind, page.charset,
+                                            progress=progress), http=http)
+
+
 def _prepare(store: Store, source: str, target, *, max_bytes: int, timeout: float, extract_goals,
-             batch_ids: dict[str, str], progress: bool = False) -> _Pending | FileResult:
-    """Read, clean, chunk and extract goals; or say why the file is skipped."""
+             batch_ids: dict[str, str], progress: bool = False, read=None,
+             http: tuple = (None, None, None)) -> _Pending | FileResult:
+    """Read, clean, chunk and extract goals; or say why the file is skipped. `read` gives the
+    RawDocument of bytes already fetched (a crawled page)."""
     old = store.catalog.document_by_source(source)
-    if old is not None:
+    if old is not None and read is None:
         digest = peek_hash(target, max_bytes)
         if digest and old["fingerprint"] == fingerprint(digest, source, store.model_id):
             if not is_url(str(target)) and old["path"] != str(target):
                 store.catalog.set_path(old["doc_id"], str(target))  # stores from before absolute paths
             return FileResult(source, "unchanged")  # same bytes: not even parsed
     try:
-        raw = load(source, target, max_bytes=max_bytes, timeout=timeout, progress=progress)
+        raw = read() if read else load(source, target, max_bytes=max_bytes, timeout=timeout,
+                                       progress=progress)
         doc = parse(raw)
     except DocumentError as e:
         return FileResult(source, "failed", reason=e.reason)
@@ -297,4 +353,5 @@ def _prepare(store: Store, source: str, target, *, max_bytes: int, timeout: floa
         return FileResult(source, "failed", reason=f"same content as '{twin_source}' (skipped)")
     chunks = chunk_document(doc)
     goals = extract_goals(doc, chunks)
-    return _Pending(source, doc, fp, chunks, goals, old is not None, _lc_documents(chunks, goals), raw)
+    return _Pending(source, doc, fp, chunks, goals, old is not None, _lc_documents(chunks, goals), raw,
+                    http)

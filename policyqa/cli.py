@@ -53,10 +53,21 @@ def ingest(
     repair: bool = typer.Option(False, "--repair", help="Re-embed passages whose vectors are "
                                 "missing; a damaged catalog is set aside and rebuilt from TARGETS."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    crawl: bool = typer.Option(False, "--crawl", help="Follow the links of each URL given: its "
+                               "site's pages (or a sitemap.xml's) are ingested too."),
+    depth: int = typer.Option(1, "--depth", min=0, help="With --crawl: how many links away from "
+                              "the URL to go (0: the page alone)."),
+    same_site: bool = typer.Option(True, "--same-site/--any-site", help="With --crawl: stay on "
+                                   "the URL's host (and under its folder when it ends in '/')."),
+    max_pages: int = typer.Option(200, "--max-pages", min=1, help="With --crawl: at most this "
+                                  "many pages per URL."),
+    delay: float = typer.Option(1.0, "--delay", min=0.0, help="With --crawl: seconds between two "
+                                "requests to a host (a larger robots.txt Crawl-delay wins)."),
 ) -> None:
     """Ingest documents into the store; unchanged files are skipped.
 
     Example: policyqa ingest corpus/ https://example.org/page.html --prune
+    Crawl:   policyqa ingest https://example.org/social/ --crawl --depth 2
     Repair:  policyqa ingest --repair corpus/
     """
     from ingest.pipeline import ingest as run_ingest
@@ -76,7 +87,10 @@ def ingest(
                   file=sys.stderr)
     st = Store.from_settings(s, create=True, check=not repair)
     default = [] if repair else ["corpus"]
-    report = run_ingest(st, targets or default, prune=prune, repair=repair,
+    from ingest.pipeline import CrawlOptions
+
+    options = CrawlOptions(depth, same_site, max_pages, delay) if crawl else None
+    report = run_ingest(st, targets or default, prune=prune, repair=repair, crawl=options,
                         max_bytes=int(s.max_file_mb * 1_000_000), timeout=s.url_timeout)
     summary = report.summary()
     if aside and summary.get("repair") is not None:

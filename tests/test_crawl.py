@@ -29,8 +29,13 @@ class _Server(ThreadingHTTPServer):
         self.hits: Counter[str] = Counter()            # request path (with query) -> count
         self.request_headers: dict[str, dict[str, str]] = {}  # last headers per path
         self.redirects: dict[str, str] = {}            # path -> Location (301)
-        self.unsized: dict[str, bytes] = {}            # path -> HTML body sent without length
-        self.slow: set[str] = set()                    # paths answered after 1 s
+        # path -> (HTML body, Content-Length header or None)
+        self.raw: dict[str, tuple[bytes, int | None]] = {}
+        self.status: dict[str, int] = {}               # path -> error status sent
+        self.slow: set[str] = set()                    # paths answered after 0.5 s
+
+    def handle_error(self, request, client_address):
+        pass  # the crawler hangs up on bodies it does not want, and on slow answers
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -40,7 +45,7 @@ class _Handler(SimpleHTTPRequestHandler):
     server: _Server
     etag: str | None = None
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, *args):
         pass
 
     def do_GET(self):
@@ -48,18 +53,24 @@ class _Handler(SimpleHTTPRequestHandler):
         self.server.request_headers[self.path] = dict(self.headers)
         path = self.path.partition("?")[0]
         if path in self.server.slow:
-            time.sleep(1)
+            time.sleep(0.5)
+        if path in self.server.status:
+            self.send_error(self.server.status[path])
+            return
         if path in self.server.redirects:
             self.send_response(301)
             self.send_header("Location", self.server.redirects[path])
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        if path in self.server.unsized:
+        if path in self.server.raw:
+            body, length = self.server.raw[path]
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
+            if length is not None:
+                self.send_header("Content-Length", str(length))
             self.end_headers()
-            self.wfile.write(self.server.unsized[path])  # HTTP/1.0: the body ends at close
+            self.wfile.write(body)  # HTTP/1.0: the body ends when the connection closes
             return
         file = self.translate_path(self.path)
         if os.path.isdir(file):
@@ -114,7 +125,7 @@ class Site:
 @pytest.fixture
 def site(tmp_path):
     server = _Server(tmp_path)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     s = Site(tmp_path, server)
     # The five-page section: index -> four pages; boliger loops back to index and to itself;
@@ -199,7 +210,8 @@ def test_scope_treats_www_as_the_same_host():
     ("HTTP://Kommune.DK:80/a?b=1#top", "http://kommune.dk/a?b=1"),
     ("https://kommune.dk:443", "https://kommune.dk/"),
     ("https://kommune.dk:8443/x", "https://kommune.dk:8443/x"),
-    ("https://kommune.dk/høringer?emne=bolig støtte", "https://kommune.dk/h%C3%B8ringer?emne=bolig%20st%C3%B8tte"),
+    ("https://kommune.dk/høringer?emne=bolig støtte",
+     "https://kommune.dk/h%C3%B8ringer?emne=bolig%20st%C3%B8tte"),
     ("https://kommune.dk/h%C3%B8ringer", "https://kommune.dk/h%C3%B8ringer"),
     ("mailto:kontakt@kommune.dk", None),
     ("javascript:void(0)", None),
@@ -214,6 +226,16 @@ def test_links_resolve_against_base_href(site):
     site.page("/forside.html", "Forside", "side.html", head='<base href="/andet/">')
     assert paths(run(site.url("/forside.html"), depth=1), site) == [
         "/forside.html", "/andet/side.html"]
+
+
+def test_link_rel_next_is_followed_and_stylesheets_are_not(site):
+    site.write("/social/stil.css", "body { color: black }")
+    site.page("/social/side1.html", "Høringer, side 1",
+              head='<link rel="stylesheet" href="stil.css"><link rel="next" href="side2.html">')
+    site.page("/social/side2.html", "Høringer, side 2")
+    assert paths(run(site.url("/social/side1.html"), depth=1), site) == [
+        "/social/side1.html", "/social/side2.html"]
+    assert "/social/stil.css" not in site.hits
 
 
 def test_nofollow_is_respected(site):
@@ -252,13 +274,28 @@ def test_pdf_is_fetched_and_an_image_skipped(site):
 def test_redirects_use_the_final_url_and_never_leave_the_site(site):
     site.server.redirects.update({"/social/gammel.html": "/social/boliger.html",
                                   "/social/ud.html": OFF_SITE})
-    site.page("/social/start.html", "Start", "gammel.html", "boliger.html", "ud.html")
+    # igen.html redirects to a page fetched already: it yields nothing and fetches nothing
+    site.server.redirects["/social/igen.html"] = "/social/boliger.html"
+    site.page("/social/start.html", "Start", "gammel.html", "boliger.html", "ud.html",
+              "igen.html")
     pages = run(site.url("/social/start.html"), depth=1)
     assert [(p.url.removeprefix(site.base), p.status) for p in pages] == [
         ("/social/start.html", "fetched"), ("/social/boliger.html", "fetched"),
         ("/social/ud.html", "skipped")]
     assert pages[2].reason == f"redirected off-site to {OFF_SITE}"
     assert site.hits["/social/boliger.html"] == 1
+
+
+def test_redirect_loops_and_long_chains_fail(site):
+    site.server.redirects.update({"/social/a.html": "/social/b.html", "/social/b.html": "a.html"})
+    site.server.redirects.update({f"/social/r{i}.html": f"/social/r{i + 1}.html"
+                                  for i in range(12)})
+    site.page("/social/start.html", "Start", "a.html", "r0.html")
+    pages = run(site.url("/social/start.html"), depth=1)
+    assert [(p.url.removeprefix(site.base), p.status, p.reason) for p in pages[1:]] == [
+        ("/social/a.html", "failed", f"redirect loop through {site.url('/social/a.html')}"),
+        ("/social/r0.html", "failed", "more than 10 redirects")]
+    assert site.hits["/social/a.html"] == 1 and "/social/r11.html" not in site.hits
 
 
 def test_max_pages(site):
@@ -272,8 +309,12 @@ def test_max_pages(site):
 
 def test_robots_disallow_and_crawl_delay(site):
     site.write("/robots.txt", "User-agent: *\nDisallow: /social/hjemloese\nCrawl-delay: 3\n")
+    # Reached three ways, yielded once
+    site.server.redirects["/social/genvej.html"] = "/social/hjemloese.html"
+    site.page("/social/index.html", "Social", "genvej.html", "hjemloese.html", "boliger.html")
+    site.page("/social/boliger.html", "Flere almene boliger", "hjemloese.html")
     sleeps: list[float] = []
-    pages = run(site.url("/social/"), depth=1, delay=0.5, sleep=sleeps.append)
+    pages = run(site.url("/social/"), depth=2, delay=0.5, sleep=sleeps.append)
     skipped = [p for p in pages if p.status == "skipped" and "robots" in p.reason]
     assert paths(skipped, site) == ["/social/hjemloese.html"]
     assert skipped[0].reason == "disallowed by robots.txt"
@@ -281,7 +322,23 @@ def test_robots_disallow_and_crawl_delay(site):
     assert site.hits["/robots.txt"] == 1
     requests = sum(site.hits.values())
     assert len(sleeps) == requests - 1  # before every request but the first
-    assert all(2.9 < s <= 3 for s in sleeps), sleeps
+    assert all(2.5 < s <= 3 for s in sleeps), sleeps  # Crawl-delay, not delay
+
+
+@pytest.mark.parametrize("code, status, reason", [
+    (403, "skipped", "disallowed by robots.txt (it answered HTTP 403 Forbidden)"),
+    (503, "failed", "robots.txt unreachable (HTTP 503 Service Unavailable)"),
+])
+def test_robots_txt_refused_or_unavailable_fetches_nothing(site, code, status, reason):
+    site.server.status["/robots.txt"] = code
+    pages = run(site.url("/social/"), depth=1)
+    assert [(p.status, p.reason) for p in pages] == [(status, reason)]
+    assert site.page_hits() == {}
+
+
+def test_robots_txt_gone_allows_everything(site):
+    site.server.status["/robots.txt"] = 410
+    assert len(run(site.url("/social/"), depth=1)) == 5
 
 
 def test_robots_group_for_this_user_agent(site):
@@ -291,12 +348,20 @@ def test_robots_group_for_this_user_agent(site):
     assert site.page_hits() == {}
 
 
+def test_time_between_pages_counts_towards_the_delay(site):
+    sleeps: list[float] = []
+    for _ in crawl(site.url("/social/"), depth=1, max_pages=3, delay=0.2, sleep=sleeps.append):
+        time.sleep(0.2)  # the caller ingesting the page
+    assert len(sleeps) == 1  # only between robots.txt and the start page
+    assert sum(site.page_hits().values()) == 3
+
+
 def test_delay_between_requests_to_one_host(site):
     sleeps: list[float] = []
-    run(site.url("/social/"), depth=1, delay=0.25, sleep=sleeps.append)
+    run(site.url("/social/"), depth=1, delay=1, sleep=sleeps.append)
     assert site.hits["/robots.txt"] == 1  # a 404: everything allowed, and it counts as a request
     assert len(sleeps) == sum(site.hits.values()) - 1
-    assert all(0.2 < s <= 0.25 for s in sleeps), sleeps
+    assert all(0.5 < s <= 1 for s in sleeps), sleeps
 
 
 # -- conditional GET ------------------------------------------------------------------------
@@ -306,7 +371,9 @@ def test_second_crawl_with_known_validators_is_not_modified(site):
     first = run(start, depth=0)[0]
     assert first.status == "fetched"
     assert first.validators.etag and first.validators.last_modified
-    second = run(start, depth=1, known={first.url: first.validators})
+    # Keys are normalised like Page.url
+    key = start.replace("http://", "HTTP://") + "#top"
+    second = run(start, depth=1, known={key: first.validators})
     # A 304 has no body, so the page's links are not followed
     assert [(p.url, p.status, p.validators) for p in second] == [
         (start, "not_modified", first.validators)]
@@ -331,12 +398,19 @@ def test_if_modified_since_alone_and_a_changed_page(site):
 
 def _urlset(*urls: str) -> str:
     entries = "".join(
-        f"<url><loc> {u} </loc><image:image><image:loc>{u}.png</image:loc></image:image></url>"
+        f"<url><loc> {u} </loc><lastmod>2024-05-01</lastmod><k:kilde>{u}.kilde</k:kilde>"
+        f"<image:image><image:loc>{u}.png</image:loc></image:image></url>"
         for u in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">'
+            'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1" '
+            'xmlns:k="urn:kommune">'
             f"{entries}</urlset>")
+
+
+def _sitemapindex(*urls: str) -> str:
+    return ('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<sitemap><loc>{u}</loc></sitemap>" for u in urls) + "</sitemapindex>")
 
 
 def test_sitemap_pages_are_fetched(site):
@@ -346,16 +420,15 @@ def test_sitemap_pages_are_fetched(site):
     assert [(p.url.removeprefix(site.base), p.status) for p in pages] == [
         ("/social/boliger.html", "fetched"), ("/social/rapport.pdf", "fetched")]
     assert "/social/dybt.html" not in site.hits  # entries are level 0: depth 0 follows nothing
-    assert "/social/boliger.html.png" not in site.hits  # <image:loc> names no page
+    # Only <loc> names a page: not an extension's <image:loc> or <k:kilde>
+    assert "/social/boliger.html.png" not in site.hits
+    assert "/social/boliger.html.kilde" not in site.hits
     deeper = paths(run(site.url("/sitemap.xml"), depth=1), site)
     assert "/social/dybt.html" in deeper
 
 
 def test_nested_sitemap_index(site):
-    index = ('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-             + "".join(f"<sitemap><loc>{site.url(p)}</loc></sitemap>"
-                       for p in ("/kort/a.xml", "/kort/b.xml", "/kort/index.xml"))
-             + "</sitemapindex>")
+    index = _sitemapindex(*(site.url(p) for p in ("/kort/a.xml", "/kort/b.xml", "/kort/index.xml")))
     site.write("/kort/index.xml", index)  # lists itself: read once
     site.write("/kort/a.xml", _urlset(site.url("/social/boliger.html")))
     site.write("/kort/b.xml", _urlset(site.url("/social/dybt.html"),
@@ -363,6 +436,18 @@ def test_nested_sitemap_index(site):
     pages = run(site.url("/kort/index.xml"), depth=0)
     assert paths(pages, site) == ["/social/boliger.html", "/social/dybt.html"]
     assert site.hits["/kort/index.xml"] == 1
+
+
+def test_sitemap_files_are_bounded(site, monkeypatch):
+    monkeypatch.setattr("ingest.crawl.MAX_SITEMAPS", 2)
+    site.write("/kort/index.xml", _sitemapindex(site.url("/kort/a.xml"), site.url("/kort/b.xml")))
+    site.write("/kort/a.xml", _urlset(site.url("/social/boliger.html")))
+    site.write("/kort/b.xml", _urlset(site.url("/social/dybt.html")))
+    pages = run(site.url("/kort/index.xml"), depth=0)
+    assert [(p.url.removeprefix(site.base), p.status, p.reason) for p in pages] == [
+        ("/kort/b.xml", "skipped", "sitemap limit of 2 reached"),
+        ("/social/boliger.html", "fetched", "")]
+    assert "/kort/b.xml" not in site.hits
 
 
 def test_xml_that_is_no_sitemap_fails(site):
@@ -384,10 +469,12 @@ def test_404_fails_and_the_crawl_goes_on(site):
 
 def test_over_max_bytes_fails(site):
     site.page("/social/stor.html", "Stor side " * 500)
-    site.server.unsized["/social/uden-laengde.html"] = b"<p>" + b"x" * 5000 + b"</p>"
-    site.page("/social/start.html", "Start", "stor.html", "uden-laengde.html")
+    site.server.raw["/social/uden-laengde.html"] = (b"<p>" + b"x" * 5000 + b"</p>", None)
+    # A declared length over the limit fails before the body is read
+    site.server.raw["/social/erklaeret.html"] = (b"<p>kort</p>", 10**9)
+    site.page("/social/start.html", "Start", "stor.html", "uden-laengde.html", "erklaeret.html")
     pages = run(site.url("/social/start.html"), depth=1, max_bytes=2000)
-    assert [p.status for p in pages] == ["fetched", "failed", "failed"]
+    assert [p.status for p in pages] == ["fetched", "failed", "failed", "failed"]
     assert {p.reason for p in pages[1:]} == {"over the 2 kB limit"}
     assert all(p.data == b"" for p in pages[1:])
 
@@ -396,7 +483,7 @@ def test_timeout_fails_and_the_crawl_goes_on(site):
     site.server.slow.add("/social/langsom.html")
     site.page("/social/langsom.html", "Langsom")
     site.page("/social/start.html", "Start", "langsom.html", "boliger.html")
-    pages = run(site.url("/social/start.html"), depth=1, timeout=0.3)
+    pages = run(site.url("/social/start.html"), depth=1, timeout=0.2)
     assert [p.status for p in pages] == ["fetched", "failed", "fetched"]
     assert "timed out" in pages[1].reason
 

@@ -210,3 +210,115 @@ def test_a_ruled_pdf_table_is_read_by_rows_into_a_table_chunk(tmp_path):
     assert [c.kind for c in chunks] == ["text", "table", "text"]
     assert "År: 2024; Borgere i hjemløshed: 88; Heraf unge: 17" in chunks[1].text
     assert chunks[2].text == "Tallene stammer fra den nationale optælling."
+
+
+SITE = {
+    "index.html": ("Socialområdet i Lindvig Kommune",
+                   "<p>Her finder du kommunens planer og status for socialområdet.</p>"
+                   '<ul><li><a href="hjemloshed.html">Hjemløshed</a></li><li><a href="unge.html">Unge</a></li>'
+                   '<li><a href="aeldre.html">Ældre</a></li><li><a href="status.html">Status</a></li></ul>'),
+    "hjemloshed.html": ("Plan for hjemløshed",
+                        "<p>Byrådet har besluttet, at højst 90 borgere må være i hjemløshed i Lindvig i 2029.</p>"
+                        '<p><a href="index.html">Til forsiden</a> <a href="hjemloshed.html#top">Til toppen</a></p>'),
+    "unge.html": ("Unge uden uddannelse",
+                  "<p>Andelen af unge uden uddannelse eller job skal under 8 procent inden 2028.</p>"
+                  '<p><a href="unge.html">Denne side</a> <a href="index.html">Forsiden</a></p>'),
+    "aeldre.html": ("Ældreområdet",
+                    "<p>Ventetiden på en plejebolig skal være højst to måneder.</p>"
+                    '<p><a href="status.html">Se status</a></p>'),
+    "status.html": ("Status 2025",
+                    "<p>Ved optællingen i 2024 var 131 borgere i hjemløshed i Lindvig.</p>"
+                    '<p><a href="aeldre.html">Ældre</a></p>'),
+}
+
+
+def _write_site(root, pages=SITE):
+    for name, (title, body) in pages.items():
+        (root / name).write_text(f"<html><head><title>{title} | Lindvig Kommune</title></head>"
+                                 f"<body><nav><a href='index.html'>Forside</a></nav><main><h1>{title}</h1>"
+                                 f"{body}</main></body></html>", encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A five-page site on a loopback port; the handler counts full answers and 304s."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path / "site"
+    root.mkdir()
+    _write_site(root)
+    counts = {"200": 0, "304": 0}
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def send_response(self, code, message=None):
+            if self.path != "/robots.txt" and str(code) in counts:
+                counts[str(code)] += 1
+            super().send_response(code, message)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", root, counts
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.integration
+def test_a_local_site_is_crawled_answered_from_and_recrawled_by_changes_only(tmp_path, site):
+    url, root, counts = site
+    store = tmp_path / "store"
+    crawl = ("ingest", url + "index.html", "--crawl", "--depth", "2", "--delay", "0",
+             "--store", str(store), "--json")
+    r = cli(*crawl)
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["added"] == 5 and summary["failed"] == 0, summary  # the loops fetched once each
+    assert counts["200"] == 5
+
+    a = ask(store, "Hvor mange borgere var i hjemløshed i Lindvig ved optællingen i 2024?")
+    assert "131" in a["answer"] and a["citations"][0]["source"] == url + "status.html", a
+
+    # again: every page answers 304 Not Modified, nothing is parsed or embedded
+    r = cli(*crawl)
+    summary = json.loads(r.stdout)
+    assert summary["unchanged"] == 5 and summary["chunks_written"] == 0, summary
+    assert counts == {"200": 5, "304": 5}
+
+    # one page changes: only it is fetched whole and replaced
+    page = root / "status.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("131", "127"), encoding="utf-8")
+    later = page.stat().st_mtime + 10
+    os.utime(page, (later, later))
+    r = cli(*crawl)
+    summary = json.loads(r.stdout)
+    assert summary["updated"] == 1 and summary["unchanged"] == 4, summary
+    assert counts["200"] == 6
+    a = ask(store, "Hvor mange borgere var i hjemløshed i Lindvig ved optællingen i 2024?")
+    assert "127" in a["answer"] and "131" not in a["answer"]
+
+
+@pytest.mark.reliability
+def test_a_crawl_loop_and_a_dead_link_end_with_each_page_once(tmp_path, site, reliability):
+    from ingest.pipeline import CrawlOptions, ingest
+    from ingest.store import Store
+
+    url, root, counts = site
+    (root / "index.html").write_text((root / "index.html").read_text(encoding="utf-8").replace(
+        "</ul>", '<li><a href="mangler.html">Gammel side</a></li><li><a href="./">Forsiden igen</a></li></ul>'),
+        encoding="utf-8")
+    reliability["bad inputs tried"] += 2
+    store = Store(tmp_path / "store", spec="hash", create=True)
+    report = ingest(store, [url + "index.html"], progress=False,
+                    crawl=CrawlOptions(depth=5, delay=0.0, max_pages=50))
+    by = {r.source: r for r in report.results}
+    assert by[url + "mangler.html"].status == "failed" and "404" in by[url + "mangler.html"].reason
+    # the folder URL serves index.html again: fetched once, and stored once under its first URL
+    assert by[url].status == "failed" and "same content" in by[url].reason, by[url]
+    assert sum(r.status == "added" for r in report.results) == 5
+    assert counts["200"] == 6 and len(report.results) == 7
