@@ -29,7 +29,15 @@ def _contains(haystack: str, needle: str) -> bool:
     # whole-token match at the edges that are alphanumeric ("4" must not match "2014")
     left = r"(?<![\w])" if n[0].isalnum() else ""
     right = r"(?![\w])" if n[-1].isalnum() and n[-1].isdigit() else ""
-    return re.search(left + re.escape(n) + right, haystack) is not None
+    for m in re.finditer(left + re.escape(n) + right, haystack):
+        # a word fact ("nået", "met") is not stated by its negation ("ikke nået", "not met")
+        if n[0].isalpha() and _NEGATED.search(haystack[max(0, m.start() - 20):m.start()]):
+            continue
+        return True
+    return False
+
+
+_NEGATED = re.compile(r"\b(ikke|not|never|aldrig)\s+(blevet\s+|been\s+|yet\s+|endnu\s+)?$")
 
 
 def fact_present(alternatives: Sequence[str], answer: str) -> bool:

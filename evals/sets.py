@@ -29,10 +29,14 @@ class EvalSet:
 SETS = {
     "seed": EvalSet("seed", EVALS / "questions" / "questions.jsonl", (ROOT / "corpus",), False),
     "unseen": EvalSet("unseen", EVALS / "unseen" / "questions.jsonl", (EVALS / "unseen" / "docs",), True),
+    # goal progress: targets in one document, measured figures in others; asked over the
+    # progress documents together with the whole unseen collection, whose pages compete
+    "progress": EvalSet("progress", EVALS / "progress" / "questions.jsonl",
+                        (EVALS / "unseen" / "docs", EVALS / "progress" / "docs"), True),
 }
 
 
 def eval_set(name: str) -> EvalSet:
     if name not in SETS:
-        raise UsageError(f"unknown evaluation set '{name}' (use {' or '.join(SETS)})")
+        raise UsageError(f"unknown evaluation set '{name}' (use {', '.join(SETS)})")
     return SETS[name]

@@ -246,8 +246,10 @@ def serve(
 @app.command("eval")
 def eval_cmd(
     eval_set_name: str = typer.Option("seed", "--set", help="Collection: 'seed' (questions on "
-                                      "corpus/) or 'unseen' (evals/unseen, documents in styles no "
-                                      "rule was written from; evaluated in a store of its own)."),
+                                      "corpus/), 'unseen' (evals/unseen, documents in styles no "
+                                      "rule was written from; evaluated in a store of its own) or "
+                                      "'progress' (goal progress: evals/progress over both "
+                                      "collections)."),
     questions: Optional[Path] = typer.Option(None, "--questions", help="Question set (JSONL)."),
     split: str = typer.Option("test", "--split", help="dev, test or all."),
     configs: str = typer.Option("bm25,dense,hybrid,hybrid+goals,baseline", "--configs",

@@ -61,3 +61,12 @@ def test_percentile_nearest_rank():
     vals = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
     assert M.percentile(vals, 50) == 50 and M.percentile(vals, 95) == 100
     assert M.percentile([], 50) is None
+
+
+def test_a_word_fact_is_not_stated_by_its_negation():
+    met = ["nået", "met"]
+    assert M.fact_present(met, "Målet blev nået i 2025 [1][2].")
+    assert not M.fact_present(met, "Målet er ikke nået: 790 mod højst 552 [1][2].")
+    assert not M.fact_present(met, "The target was not met.")
+    assert M.fact_present(["ikke nået", "not met"], "Målet er ikke nået.")
+    assert M.fact_present(["400"], "ikke 400")  # numbers are not words: no negation rule
