@@ -129,3 +129,30 @@ class Goal:
     kind: GoalKind
     superseded_by: str | None = None
     supersedes: tuple[str, ...] = field(default_factory=tuple)
+
+
+MeasurementKind = Literal["count", "share", "change"]
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A measured figure: where things stood, as a document reports it."""
+
+    measurement_id: str
+    doc_id: str
+    source: str
+    chunk_id: str | None
+    start: int  # the sentence or table row it stands in (offsets in Document.text)
+    end: int
+    text: str  # that sentence or row
+    indicator: str  # what was counted, as written ("borgere i hjemløshed")
+    topic: str  # the goals' topic key
+    topic_da: str
+    topic_en: str
+    value: float  # a decrease is negative for kind "change"
+    unit: str  # "persons", "%", "percentage points", "deaths", "" ...
+    year: int | None  # the year it describes
+    period: tuple[int, int] | None  # the years a change runs over
+    scope: str  # "national", a municipality, or a sub-population ("18-24-årige")
+    kind: MeasurementKind
+    doc_date: str | None = None

@@ -1,0 +1,302 @@
+"""Measured figures (where things stand) as records: what was counted, how many, when, for whom.
+
+A goal says where a policy wants to be; a measurement says where it is: "I 2024 blev der
+registreret 5.789 personer i hjemløshed", "faldet fra 48 i 2015 til 12 i 2020" (two counts),
+"steg med 21 pct. fra 2011 til 2019" (a change), a table row "År: 2024; Borgere i hjemløshed:
+212". Each record keeps the indicator as written, its topic (the goals' taxonomy), value and unit,
+the year or period, the scope (national, a municipality, or a sub-population such as
+"18-24-årige"), the kind (count, share, change) and the passage and span it came from.
+
+Targets, forecasts, budgets and other numbers that describe no measured state are left out: the
+sentence's verbs and the number's bound decide (a "højst 150" under "skal" is a target).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ingest.models import Block, Chunk, Document, Measurement
+from ingest.numbers import find_quantities
+from ingest.text import split_sentences
+from ingest.topics import classify
+
+_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d.,]?\d)")
+# A sentence about the future or about a wish states no measured figure
+_NOT_MEASURED = re.compile(
+    r"\b(skal|skulle\s+være|vil\s+(?:have|nå|sikre|reducere|halvere|øge|nedbringe)|bør|målet|målsætning\w*|"
+    r"ambition\w*|måltal|forventes|forventer|forventet|skønnes|skøn|prognose\w*|fremskriv\w*|"
+    r"budget\w*|bevilg\w*|afsat|afsætte\w*|afsætter|koster|finansier\w*|"
+    r"shall|should|must|aims?\b|target\w*|goal\w*|will\s+(?:be|have|reach|cut|reduce)|"
+    r"expected|forecasts?|projected|budget\w*|allocat\w*|earmark\w*)\b", re.I)
+_CHANGE_BEFORE = re.compile(r"\b(med|by|på)\s+$|\b(et\s+fald|en\s+stigning|et\s+løft|a\s+(?:fall|drop|"
+                            r"rise|increase|decrease))\s+(?:på|of)\s+$", re.I)
+_DOWN = re.compile(r"\b(fald\w*|faldt|reduce\w*|nedbragt|færre|mindre|lavere|dropped|fell|fall|"
+                   r"decreas\w*|declin\w*|down|fewer|lower)\b", re.I)
+_AGE = re.compile(
+    r"\b(?:mellem|between)\s+\d{1,2}\s+(?:og|and)\s+\d{1,2}\s*(?:år|years)\b|"
+    r"\b\d{1,2}\s*[-–]\s*\d{1,2}[- ]?(?:årige|år|years?|year-olds?)\b|\b(?:over|under|op til|above|"
+    r"aged)\s+\d{1,2}\s*(?:år|years?)\b|\b\d{1,2}\s*år\s+og\s+(?:derover|ældre)\b|"
+    r"\b(?:unge|young people|youth|børn|children|ældre|elderly|kvinder|women|mænd|men)\b", re.I)
+_AGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*\d{1,2}\s*)?(?:[- ]?årige|år\b|years?\b|year-olds?)", re.I)
+_NATIONAL = re.compile(r"\b(danmark|denmark|landsplan|hele landet|national\w*|landsdækkende|nationwide)\b",
+                       re.I)
+_MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+[Kk]ommune\b|"
+                           r"\b([A-ZÆØÅ][a-zæøå]+) [Mm]unicipality\b")
+_PHONE_ETC = re.compile(r"\b(tlf|telefon|phone|cvr|§|stk\.|side|page|punkt|nr\.)\s*$", re.I)
+_CELL = re.compile(r"(?:^|;\s)([^:;]{1,60}):\s([^;]*)")
+_TARGET_HEADER = re.compile(r"\b(mål\w*|target\w*|goal\w*|forventet|prognose|forecast|budget)\b", re.I)
+_SHARE_HEADER = re.compile(r"\b(andel\w*|share|pct\.?|procent|percent|%)", re.I)
+
+
+def extract_measurements(doc: Document, chunks: list[Chunk]) -> list[Measurement]:
+    """Every measured figure in the document, in document order."""
+    out: list[Measurement] = []
+    doc_scope = _document_scope(doc)
+    heading = doc.title
+    for block in doc.blocks:
+        if block.kind == "heading":
+            heading = block.text
+            continue
+        if block.kind == "row":
+            out += _row_measurements(doc, chunks, block, heading, doc_scope)
+        elif block.kind in ("paragraph", "bullet"):
+            for a, b in split_sentences(block.text):
+                out += _sentence_measurements(doc, chunks, block, a, b, heading, doc_scope)
+    seen: set[tuple] = set()
+    unique = []
+    for m in out:
+        key = (m.indicator.lower(), m.value, m.unit, m.year, m.period, m.scope, m.kind)
+        if key not in seen:
+            seen.add(key)
+            unique.append(m)
+    return unique
+
+
+def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: int, b: int,
+                           heading: str, doc_scope: str) -> list[Measurement]:
+    sentence = block.text[a:b]
+    if _NOT_MEASURED.search(sentence) or sentence.rstrip().endswith("?"):
+        return []
+    years = [(m.start(1), int(m.group(1))) for m in _YEAR.finditer(sentence)]
+    if not years and not re.search(r"\b(i dag|nu|currently|today|seneste|latest)\b", sentence, re.I):
+        return []  # a figure with no time: a definition, a capacity, a rule
+    found = []
+    english = doc.language == "en"
+    mentions = [m for m in find_quantities(sentence) if _is_figure(sentence, m)]
+    for i, m in enumerate(mentions):
+        before = sentence[max(0, m.start - 30):m.start]
+        change = bool(_CHANGE_BEFORE.search(before)) or m.quantity.unit == "percentage points" and \
+            bool(re.search(r"\b(steg|faldt|rose|fell|increased|decreased|øget|reduceret)\b", sentence, re.I))
+        value = m.quantity.value
+        if change and _DOWN.search(sentence[max(0, m.start - 40):m.start]):
+            value = -value
+        period = None
+        year = _nearest_year(years, m.start, m.end, sentence)
+        span = re.search(r"\bfra\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\s+til\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\b|"
+                         r"\bfrom\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\s+to\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\b|"
+                         r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b", sentence)
+        if change:
+            if span:
+                first, last = [int(y) for y in span.groups() if y][:2]
+                period = (first, last)
+                year = None
+            elif len(years) >= 2:
+                period = (min(y for _, y in years), max(y for _, y in years))
+                year = None
+        if year is None and period is None:
+            year = _present_year(sentence, doc)
+        unit_word = re.sub(r"^[\d.,\s]+", "", m.raw.split(None, 1)[-1]) if " " in m.raw else ""
+        indicator = _indicator(sentence, m.start, m.end, unit_word)
+        unit = m.quantity.unit or _implicit_unit(sentence, m.end)
+        if not unit and not change and _PERSON_WORDS.search(indicator):
+            unit = "persons"
+        kind = "change" if change else ("share" if unit == "%" else "count")
+        if english and re.fullmatch(r"\d{1,3}(?:,\d{3})+", m.raw.split()[0]):
+            value = float(m.raw.split()[0].replace(",", ""))  # "5,410 people": thousands
+        scope = _scope(_clause(sentence, m.start, m.end), doc_scope)
+        topic = classify(f"{indicator} {sentence}")
+        if topic.key == "other":
+            topic = classify(f"{heading} {doc.title}")
+        start = block.start + a + m.start
+        found.append(_record(doc, chunks, start, block.start + a + m.end, block.start + a,
+                             block.start + b, sentence, indicator, topic, value, unit, year, period,
+                             scope, kind))
+    return found
+
+
+def _row_measurements(doc: Document, chunks: list[Chunk], block: Block, heading: str,
+                      doc_scope: str) -> list[Measurement]:
+    """'År: 2024; Borgere i hjemløshed: 212; Heraf 18-24 år: 41' gives a count of each column
+    for 2024; 'Borgere i hjemløshed: 2020: 241; 2024: 212' one for each year column."""
+    cells = [(h.strip(), c.strip()) for h, c in _CELL.findall(block.text)]
+    if cells and ": " in cells[0][1]:  # a row label under an empty header cell
+        label = cells[0][0]
+        head, value = cells[0][1].split(": ", 1)
+        cells = [("", label), (head, value)] + cells[1:]
+    if len(cells) < 2:
+        return []
+    label_head, label = cells[0]
+    row_year = int(label) if re.fullmatch(r"(19|20)\d\d", label) else None
+    found = []
+    for head, cell in cells[1:]:
+        if _TARGET_HEADER.search(head) or re.search(r"\b(højst|mindst|at most|at least)\b", cell, re.I):
+            continue  # a target column, not a measured one
+        mentions = find_quantities(cell)
+        if len(mentions) != 1:
+            continue
+        q = mentions[0].quantity
+        head_years = [int(y) for y in _YEAR.findall(head)]
+        year = row_year or (head_years[0] if len(head_years) == 1 else None)
+        if year is None:
+            continue
+        indicator = head if row_year else label
+        if row_year is None and not head_years:
+            continue
+        if _YEAR.fullmatch(indicator.strip()):
+            indicator = heading
+        unit = q.unit or ("%" if _SHARE_HEADER.search(head + " " + label) else
+                          "persons" if _PERSON_WORDS.search(f"{head} {label}") else "")
+        change = bool(re.search(r"\b(ændring|change|udvikling|stigning|fald)\b", head, re.I))
+        kind = "change" if change else ("share" if unit == "%" else "count")
+        scope = _scope(f"{indicator} {head}", doc_scope)
+        topic = classify(f"{indicator} {heading}")
+        if topic.key == "other":
+            topic = classify(doc.title)
+        start = block.start + block.text.find(cell) if cell in block.text else block.start
+        found.append(_record(doc, chunks, start, start + len(cell), block.start, block.end, block.text,
+                             indicator.strip(), topic, q.value, unit, year, None, scope, kind))
+    return found
+
+
+def _is_figure(sentence: str, m) -> bool:
+    """A number that is a measured figure: not a bound target, an age, a phone number, a
+    paragraph or page number, nor a money amount that is spent or planned."""
+    if m.quantity.bound in ("at_most", "at_least"):
+        return False
+    after = sentence[m.end:m.end + 12]
+    if _AGE_NUMBER.match(after) or (m.quantity.unit == "" and re.match(r"\s*[-–]\s*\d", after)):
+        return False
+    before = sentence[max(0, m.start - 12):m.start]
+    if re.search(r"\b(af de|of the|de)\s+$", before, re.I):
+        return False  # "Af de 1.234 var 310 unge": the total again, said before
+    if re.match(r"\s*(og|and|til|to)\s+\d{1,2}\s*(år|years)", after, re.I) or \
+            re.search(r"\b(mellem|between)\s+\d{1,2}\s+(og|and)\s+$", sentence[max(0, m.start - 20):m.start], re.I):
+        return False  # "mellem 18 og 24 år": an age range
+    if _PHONE_ETC.search(before) or re.search(r"[-–]\s*$", before) and re.search(r"\d\s*[-–]\s*$", before):
+        return False
+    if m.quantity.unit in ("kr.", "million kr.", "billion kr."):
+        return bool(re.search(r"\b(var|udgjorde|brugte|anvendte|was|were|spent|amounted)\b", sentence, re.I))
+    return m.quantity.value != 0 or bool(m.quantity.unit)
+
+
+def _nearest_year(years: list[tuple[int, int]], start: int, end: int, sentence: str) -> int | None:
+    if not years:
+        return None
+    # "48 i 2015": a year right after the number is its own; else the nearest one before it
+    after = [(pos, y) for pos, y in years if 0 <= pos - end <= 12]
+    if after:
+        return after[0][1]
+    before = [(pos, y) for pos, y in years if pos < start]
+    if before:
+        return before[-1][1]
+    return min(years, key=lambda py: abs(py[0] - start))[1]
+
+
+def _present_year(sentence: str, doc: Document) -> int | None:
+    if re.search(r"\b(i dag|nu|currently|today)\b", sentence, re.I) and doc.date:
+        return int(doc.date[:4])
+    return None
+
+
+def _implicit_unit(sentence: str, end: int) -> str:
+    word = re.match(r"\s*([a-zæøå-]+)", sentence[end:end + 30], re.I)
+    if word and re.match(r"(borger|person|hjemløs|unge|børn|ældre|mennesk|people|homeless|"
+                         r"individual|dødsfald|death|gadesover|rough)", word.group(1), re.I):
+        return "deaths" if re.match(r"(dødsfald|death)", word.group(1), re.I) else "persons"
+    return ""
+
+
+_VERB = re.compile(r"\b(var|er|blev|bliver|steg|stiger|faldt|falder|lå|ligger|udgjorde|udgør|"
+                   r"nåede|har|havde|was|were|is|are|rose|fell|stood|reached|amounted|has|had|"
+                   r"increased|decreased|dropped|grew)\b", re.I)
+_PERSON_WORDS = re.compile(r"\b(borger\w*|person\w*|hjemløs\w*|unge|børn|ældre|mennesker|"
+                           r"gadesover\w*|people|persons|homeless|individuals|young people)\b", re.I)
+
+
+def _indicator(sentence: str, start: int, end: int, unit_word: str = "") -> str:
+    """What was counted, as written: the subject before the verb ("antallet af hjemløse var
+    5.410", "Udgifterne steg med 21 pct."), else the words after the number ("1.234 borgere i
+    hjemløshed")."""
+    head = sentence[:start]
+    subject = re.search(r"\b((?:antallet|andelen|tallet|the number|the share|the proportion|number|share)"
+                        r"\s+(?:af|of)\s+(?:[^\W\d][\w-]*\s*){1,5}?)(?=\s+(?:var|er|blev|steg|faldt|lå|"
+                        r"udgjorde|was|were|is|rose|fell|stood|reached)\b|[,.])", head, re.I)
+    if subject:
+        return " ".join(subject.group(1).split())
+    after = re.match(r"\s*((?:[^\W\d][\w-]*\s*){1,6}?)(?=[,.;:()]|\s+(?:i|in|ved|at|fra|from|til|to|"
+                     r"mod|against|og|and|som|who|der|that|blev|were|was|er|is)\b|$)",
+                     sentence[end:end + 80])
+    words_after = " ".join(after.group(1).split()) if after else ""
+    if unit_word and not unit_word[0].isdigit() and unit_word not in ("%", "pct.", "pct"):
+        return " ".join(f"{unit_word} {words_after}".split())
+    verb = _VERB.search(head)
+    if verb and verb.start() > 0:
+        lead = re.split(r"[,;:]\s+", head[:verb.start()])[-1]
+        lead = re.sub(r"^(?:i|in|ved|at|og|and|men|but)\s+(?:(?:19|20)\d\d\s*)?,?\s*", "", lead.strip(), flags=re.I)
+        if lead and not _YEAR.fullmatch(lead):
+            return " ".join(lead.split())
+    if words_after:
+        return words_after
+    return " ".join(head.split()[-6:])
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The part of the sentence the number stands in: "5.410 i alt, heraf 790 unge" has two."""
+    cuts = [m.end() for m in re.finditer(r"[,;]\s+|\s+(?:og|and|men|but|mens|while)\s+", sentence)]
+    left = max([c for c in cuts if c <= start], default=0)
+    right = min([c for c in cuts if c > end], default=len(sentence))
+    return sentence[left:right]
+
+
+def _scope(text: str, doc_scope: str) -> str:
+    """A sub-population named in the text, else a municipality it names, else the document's."""
+    age = _AGE.search(text)
+    if age:
+        return " ".join(age.group(0).split())
+    muni = _MUNICIPALITY.search(text)
+    if muni:
+        return muni.group(1) or muni.group(2)
+    if _NATIONAL.search(text):
+        return "national"
+    return doc_scope
+
+
+def _document_scope(doc: Document) -> str:
+    """The municipality the document is from (its issuer or its most named one), else national."""
+    text = f"{doc.issuer or ''} {doc.title} {doc.text[:3000]}"
+    names = [m.group(1) or m.group(2) for m in _MUNICIPALITY.finditer(text)]
+    if names:
+        return max(set(names), key=names.count)
+    return "national"
+
+
+def _record(doc, chunks, start, end, unit_start, unit_end, text, indicator, topic, value, unit,
+            year, period, scope, kind) -> Measurement:
+    chunk_id = next((c.chunk_id for c in chunks if c.start <= start < c.end), None)
+    key = f"{doc.doc_id}:{start}:{value}:{year}:{period}"
+    return Measurement(
+        measurement_id=hashlib.sha256(key.encode()).hexdigest()[:16], doc_id=doc.doc_id,
+        source=doc.source, chunk_id=chunk_id, start=unit_start, end=unit_end, text=text.strip(),
+        indicator=indicator, topic=topic.key, topic_da=topic.da, topic_en=topic.en, value=value,
+        unit=unit, year=year, period=period, scope=scope, kind=kind, doc_date=doc.date)
+
+
+def measurements_from_text(text: str, source: str = "text") -> list[Measurement]:
+    """Measurements of a text on its own (for tests and the extraction benchmark)."""
+    from ingest.chunk import chunk_document
+    from ingest.parse import parse
+    from ingest.models import RawDocument
+
+    doc = parse(RawDocument(source, source, "markdown", text, "utf-8"))
+    return extract_measurements(doc, chunk_document(doc))
