@@ -122,6 +122,41 @@ def _cells(line: str) -> list[str] | None:
     return [c.strip() for c in s.strip("|").split("|")]
 
 
+_SPACED = re.compile(r"\S(?:.*?\S)?(?=\s{2,}|$)")
+
+
+def _spaced_cells(line: str) -> list[str] | None:
+    """The cells of a line laid out in columns by runs of spaces (PDF text, plain-text reports)."""
+    if "|" in line or not re.search(r"\S\s{2,}\S", line.strip()):
+        return None
+    return [c.strip() for c in re.split(r"\s{2,}", line.strip())]
+
+
+def _space_tables(lines: list[str]) -> list[str]:
+    """Columns aligned with spaces become markdown rows: a header line and at least two rows
+    of as many cells, each row holding a number ("2021      184      41")."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        header = _spaced_cells(lines[i])
+        j = i + 1
+        rows = []
+        while header and j < len(lines):
+            cells = _spaced_cells(lines[j])
+            if not cells or len(cells) != len(header) or not any(re.search(r"\d", c) for c in cells[1:]):
+                break
+            rows.append(cells)
+            j += 1
+        if header and len(header) >= 2 and len(rows) >= 2:
+            out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+            out += ["| " + " | ".join(r) + " |" for r in rows]
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def _linearise_tables(lines: list[str]) -> list[str]:
     """Each row of a table becomes a paragraph of its own that names its columns: 'Indikator:
     Ventetid (dage); Baseline: 19 (2024); Mål: Højst 10'. A row read on its own then still says
@@ -174,7 +209,7 @@ def _raw_blocks(text: str, pages: bool = False) -> list[_RawBlock]:
             lines.append(cleaned)
         else:
             lines.append("")
-    lines = _linearise_tables(_drop_grids(lines))
+    lines = _linearise_tables(_space_tables(_drop_grids(lines)))
     blocks: list[_RawBlock] = []
     para: list[str] = []
 

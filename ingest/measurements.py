@@ -22,28 +22,41 @@ from ingest.text import split_sentences
 from ingest.topics import classify
 
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d.,]?\d)")
-# A sentence about the future or about a wish states no measured figure
-_NOT_MEASURED = re.compile(
-    r"\b(skal|skulle\s+være|vil\s+(?:have|nå|sikre|reducere|halvere|øge|nedbringe)|bør|målet|målsætning\w*|"
-    r"ambition\w*|måltal|forventes|forventer|forventet|skønnes|skøn|prognose\w*|fremskriv\w*|"
-    r"budget\w*|bevilg\w*|afsat|afsætte\w*|afsætter|koster|finansier\w*|"
-    r"shall|should|must|aims?\b|target\w*|goal\w*|will\s+(?:be|have|reach|cut|reduce)|"
-    r"expected|forecasts?|projected|budget\w*|allocat\w*|earmark\w*)\b", re.I)
-_CHANGE_BEFORE = re.compile(r"\b(med|by|på)\s+$|\b(et\s+fald|en\s+stigning|et\s+løft|a\s+(?:fall|drop|"
-                            r"rise|increase|decrease))\s+(?:på|of)\s+$", re.I)
+# A sentence about the future or about a wish states no measured figure; one that names a goal
+# may still report where things stand ("målet var 400, og i 2026 blev der talt 388")
+_FUTURE = re.compile(
+    r"\b(skal|skulle\s+være|vil\s+(?:have|nå|sikre|reducere|halvere|øge|nedbringe|være)|bør|forventes|"
+    r"forventer|forventet|skønnes|skøn|prognose\w*|fremskriv\w*|budget\w*|bevilg\w*|afsat|afsætte\w*|"
+    r"afsætter|koster|finansier\w*|shall|should|must|will\s+(?:be|have|reach|cut|reduce)|expected|"
+    r"forecasts?|projected|allocat\w*|earmark\w*)\b", re.I)
+_GOAL_NOUN = re.compile(r"\b(mål|målet|målsætning\w*|ambition\w*|måltal|target\w*|goal\w*|aims?)\b", re.I)
+_MEASURED_VERB = re.compile(r"\b(blev|var|udgjorde|talt|registrere\w*|opgjort|steg|faldt|lå|nåede|"
+                            r"was|were|stood|reached|rose|fell|counted|recorded)\b", re.I)
+_CHANGE_BEFORE = re.compile(r"\b(med|by)\s+$|\b(et\s+fald|en\s+stigning|et\s+løft|a\s+(?:fall|drop|"
+                            r"rise|increase|decrease))\s+(?:på|of)\s+$|\b(steg|faldt|rose|fell|dropped|"
+                            r"increased|decreased|grew)\s+$", re.I)
+# "11 pct. mindre end i 2022": a change against the year named
+_CHANGE_AFTER = re.compile(r"^\s*(mindre|færre|lavere|fewer|less|lower|flere|mere|højere|more|higher)"
+                           r"\s+(?:end|than)\b", re.I)
 _DOWN = re.compile(r"\b(fald\w*|faldt|reduce\w*|nedbragt|færre|mindre|lavere|dropped|fell|fall|"
                    r"decreas\w*|declin\w*|down|fewer|lower)\b", re.I)
 _AGE = re.compile(
     r"\b(?:mellem|between)\s+\d{1,2}\s+(?:og|and)\s+\d{1,2}\s*(?:år|years)\b|"
-    r"\b\d{1,2}\s*[-–]\s*\d{1,2}[- ]?(?:årige|år|years?|year-olds?)\b|\b(?:over|under|op til|above|"
-    r"aged)\s+\d{1,2}\s*(?:år|years?)\b|\b\d{1,2}\s*år\s+og\s+(?:derover|ældre)\b|"
-    r"\b(?:unge|young people|youth|børn|children|ældre|elderly|kvinder|women|mænd|men)\b", re.I)
+    r"\b(?:aged\s+)?\d{1,2}\s*[-–]\s*\d{1,2}(?:[- ]?(?:årige|år|years?|year-olds?))?(?=\W|$)|"
+    r"\b(?:over|under|op til|above)\s+\d{1,2}\s*(?:år|years?)\b|\baged\s+\d{1,2}\b|"
+    r"\b\d{1,2}\s*år\s+og\s+(?:derover|ældre)\b|"
+    r"\b\d{1,2}\+", re.I)
+# a group word names a sub-population where it is part of a total: "heraf 310 unge", "blandt unge"
+_GROUP = re.compile(r"\b(?:heraf|blandt|among|of whom|of them|af dem|af disse|including)\s+(?:\S+\s+){0,3}?"
+                    r"(unge|young people|youth|børn|children|ældre|elderly|kvinder|women|mænd|men)\b", re.I)
+_DENOMINATOR = re.compile(r"\b(?:af alle|of all)\s+$", re.I)
+_REGION = re.compile(r"\b(Region [A-ZÆØÅ][a-zæøå]+|Region Hovedstaden|Region Sjælland)\b")
 _AGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*\d{1,2}\s*)?(?:[- ]?årige|år\b|years?\b|year-olds?)", re.I)
-_NATIONAL = re.compile(r"\b(danmark|denmark|landsplan|hele landet|national\w*|landsdækkende|nationwide)\b",
-                       re.I)
+_NATIONAL = re.compile(r"\b(danmark|denmark|landsplan|hele landet|national\w*|landsdækkende|nationwide|"
+                       r"landsgennemsnit\w*|landsplan)\b", re.I)
 _MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+[Kk]ommune\b|"
                            r"\b([A-ZÆØÅ][a-zæøå]+) [Mm]unicipality\b")
-_PHONE_ETC = re.compile(r"\b(tlf|telefon|phone|cvr|§|stk\.|side|page|punkt|nr\.)\s*$", re.I)
+_PHONE_ETC = re.compile(r"\b(tlf|telefon|phone|cvr|§|stk\.|side|page|punkt|nr\.|uge|week)\s*$", re.I)
 _CELL = re.compile(r"(?:^|;\s)([^:;]{1,60}):\s([^;]*)")
 _TARGET_HEADER = re.compile(r"\b(mål\w*|target\w*|goal\w*|forventet|prognose|forecast|budget)\b", re.I)
 _SHARE_HEADER = re.compile(r"\b(andel\w*|share|pct\.?|procent|percent|%)", re.I)
@@ -53,14 +66,15 @@ def extract_measurements(doc: Document, chunks: list[Chunk]) -> list[Measurement
     """Every measured figure in the document, in document order."""
     out: list[Measurement] = []
     doc_scope = _document_scope(doc)
-    heading = doc.title
+    heading = caption = doc.title
     for block in doc.blocks:
         if block.kind == "heading":
-            heading = block.text
+            heading = caption = block.text
             continue
         if block.kind == "row":
-            out += _row_measurements(doc, chunks, block, heading, doc_scope)
-        elif block.kind in ("paragraph", "bullet"):
+            out += _row_measurements(doc, chunks, block, heading, caption, doc_scope)
+        if block.kind in ("paragraph", "bullet"):
+            caption = block.text
             for a, b in split_sentences(block.text):
                 out += _sentence_measurements(doc, chunks, block, a, b, heading, doc_scope)
     seen: set[tuple] = set()
@@ -76,7 +90,8 @@ def extract_measurements(doc: Document, chunks: list[Chunk]) -> list[Measurement
 def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: int, b: int,
                            heading: str, doc_scope: str) -> list[Measurement]:
     sentence = block.text[a:b]
-    if _NOT_MEASURED.search(sentence) or sentence.rstrip().endswith("?"):
+    if _FUTURE.search(sentence) or sentence.rstrip().endswith("?") or (
+            _GOAL_NOUN.search(sentence) and not _MEASURED_VERB.search(sentence)):
         return []
     years = [(m.start(1), int(m.group(1))) for m in _YEAR.finditer(sentence)]
     if not years and not re.search(r"\b(i dag|nu|currently|today|seneste|latest)\b", sentence, re.I):
@@ -84,22 +99,37 @@ def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: 
     found = []
     english = doc.language == "en"
     mentions = [m for m in find_quantities(sentence) if _is_figure(sentence, m)]
-    for i, m in enumerate(mentions):
+    if any(m.quantity.unit == "%" and m.raw[:1].isdigit() for m in mentions):
+        # "Godt hver tredje ledige – 34 pct. –": the fraction words restate the number
+        mentions = [m for m in mentions if m.raw[:1].isdigit() or m.quantity.unit != "%"]
+    span = _SPAN.search(sentence)
+    span_years = [int(y) for y in span.groups() if y][:2] if span else []
+    moves = [(mv.start(1), mv.start(2)) for mv in _FROM_TO.finditer(sentence)]
+    for m in mentions:
         before = sentence[max(0, m.start - 30):m.start]
-        change = bool(_CHANGE_BEFORE.search(before)) or m.quantity.unit == "percentage points" and \
-            bool(re.search(r"\b(steg|faldt|rose|fell|increased|decreased|øget|reduceret)\b", sentence, re.I))
+        after = sentence[m.end:m.end + 30]
+        than = _CHANGE_AFTER.match(after)
+        change = bool(_CHANGE_BEFORE.search(before)) or bool(than) or (
+            m.quantity.unit == "percentage points" and bool(re.search(
+                r"\b(steg|faldt|rose|fell|increased|decreased|øget|reduceret)\b", sentence, re.I)))
         value = m.quantity.value
-        if change and _DOWN.search(sentence[max(0, m.start - 40):m.start]):
+        clause = _clause(sentence, m.start, m.end)
+        if change and (_DOWN.search(sentence[max(0, sentence.find(clause) - 80):m.start])
+                       or than and _DOWN.match(than.group(1))):
             value = -value
         period = None
         year = _nearest_year(years, m.start, m.end, sentence)
-        span = re.search(r"\bfra\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\s+til\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\b|"
-                         r"\bfrom\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\s+to\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\b|"
-                         r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b", sentence)
+        if re.match(r"\s*(året før|the year before|the previous year|året inden)", after, re.I) and years:
+            year = _nearest_year(years, m.start, m.end, sentence) - 1
+        # "mellem 2016 og 2024 ... fra 48 til 34": the first number is the first year's
+        for a_pos, b_pos in moves:
+            if span_years and m.start == a_pos:
+                year = span_years[0]
+            elif span_years and m.start == b_pos:
+                year = span_years[1]
         if change:
-            if span:
-                first, last = [int(y) for y in span.groups() if y][:2]
-                period = (first, last)
+            if span_years:
+                period = (span_years[0], span_years[1])
                 year = None
             elif len(years) >= 2:
                 period = (min(y for _, y in years), max(y for _, y in years))
@@ -108,13 +138,13 @@ def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: 
             year = _present_year(sentence, doc)
         unit_word = re.sub(r"^[\d.,\s]+", "", m.raw.split(None, 1)[-1]) if " " in m.raw else ""
         indicator = _indicator(sentence, m.start, m.end, unit_word)
-        unit = m.quantity.unit or _implicit_unit(sentence, m.end)
-        if not unit and not change and _PERSON_WORDS.search(indicator):
-            unit = "persons"
+        unit = m.quantity.unit or _noun_unit(sentence[m.end:m.end + 40]) or _noun_unit(indicator)
+        if unit == "%" and not m.quantity.unit:
+            unit = ""
         kind = "change" if change else ("share" if unit == "%" else "count")
         if english and re.fullmatch(r"\d{1,3}(?:,\d{3})+", m.raw.split()[0]):
             value = float(m.raw.split()[0].replace(",", ""))  # "5,410 people": thousands
-        scope = _scope(_clause(sentence, m.start, m.end), doc_scope)
+        scope = _scope(clause, doc_scope, sentence)
         topic = classify(f"{indicator} {sentence}")
         if topic.key == "other":
             topic = classify(f"{heading} {doc.title}")
@@ -125,7 +155,7 @@ def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: 
     return found
 
 
-def _row_measurements(doc: Document, chunks: list[Chunk], block: Block, heading: str,
+def _row_measurements(doc: Document, chunks: list[Chunk], block: Block, heading: str, caption: str,
                       doc_scope: str) -> list[Measurement]:
     """'År: 2024; Borgere i hjemløshed: 212; Heraf 18-24 år: 41' gives a count of each column
     for 2024; 'Borgere i hjemløshed: 2020: 241; 2024: 212' one for each year column."""
@@ -138,6 +168,14 @@ def _row_measurements(doc: Document, chunks: list[Chunk], block: Block, heading:
         return []
     label_head, label = cells[0]
     row_year = int(label) if re.fullmatch(r"(19|20)\d\d", label) else None
+    # a year the table is for ("Daglig rygning efter alder, 2023") stands in its caption
+    caption_years = [int(y) for y in _YEAR.findall(caption)]
+    table_year = caption_years[-1] if len(set(caption_years)) == 1 else None
+    row_scope = None
+    if re.search(r"\b(kommune|municipality|region|område|area|by|town)\b", label_head, re.I) and label:
+        row_scope = label
+    elif label and _AGE.fullmatch(label.strip()):
+        row_scope = label.strip()
     found = []
     for head, cell in cells[1:]:
         if _TARGET_HEADER.search(head) or re.search(r"\b(højst|mindst|at most|at least)\b", cell, re.I):
@@ -147,19 +185,19 @@ def _row_measurements(doc: Document, chunks: list[Chunk], block: Block, heading:
             continue
         q = mentions[0].quantity
         head_years = [int(y) for y in _YEAR.findall(head)]
-        year = row_year or (head_years[0] if len(head_years) == 1 else None)
+        year = row_year or (head_years[0] if len(head_years) == 1 else None) or table_year
         if year is None:
             continue
-        indicator = head if row_year else label
-        if row_year is None and not head_years:
-            continue
+        indicator = head if (row_year or not head_years) else label
+        if row_scope and not head_years:
+            indicator = head
         if _YEAR.fullmatch(indicator.strip()):
             indicator = heading
         unit = q.unit or ("%" if _SHARE_HEADER.search(head + " " + label) else
-                          "persons" if _PERSON_WORDS.search(f"{head} {label}") else "")
+                          _noun_unit(head) or _noun_unit(label) or _noun_unit(caption))
         change = bool(re.search(r"\b(ændring|change|udvikling|stigning|fald)\b", head, re.I))
         kind = "change" if change else ("share" if unit == "%" else "count")
-        scope = _scope(f"{indicator} {head}", doc_scope)
+        scope = row_scope or _scope(f"{indicator} {head}", doc_scope)
         topic = classify(f"{indicator} {heading}")
         if topic.key == "other":
             topic = classify(doc.title)
@@ -177,6 +215,8 @@ def _is_figure(sentence: str, m) -> bool:
     after = sentence[m.end:m.end + 12]
     if _AGE_NUMBER.match(after) or (m.quantity.unit == "" and re.match(r"\s*[-–]\s*\d", after)):
         return False
+    if re.match(r"\.\s+[a-zæøå]", after) and not m.quantity.unit:
+        return False  # "9. klasse": an ordinal
     before = sentence[max(0, m.start - 12):m.start]
     if re.search(r"\b(af de|of the|de)\s+$", before, re.I):
         return False  # "Af de 1.234 var 310 unge": the total again, said before
@@ -207,6 +247,37 @@ def _present_year(sentence: str, doc: Document) -> int | None:
     if re.search(r"\b(i dag|nu|currently|today)\b", sentence, re.I) and doc.date:
         return int(doc.date[:4])
     return None
+
+
+_SPAN = re.compile(r"\b(?:fra|from)\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\s+(?:til|to)\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\b|"
+                   r"\b(?:mellem|between)\s+((?:19|20)\d\d)\s+(?:og|and)\s+((?:19|20)\d\d)\b|"
+                   r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b", re.I)
+_FROM_TO = re.compile(r"\b(?:fra|from)\s+(\d[\d.,]*)\s+(?:til|to)\s+(\d[\d.,]*)")
+# The counted noun as the unit of a bare number ("38 dage", "27 skoler", "6,500 households")
+_NOUN_UNITS = (
+    (r"borger\w*|person\w*|mennesk\w*|people|individuals|hjemløs\w*|homeless|unge|børn|elever|pupils|"
+     r"ældre|ledige|gadesover\w*|rough sleepers|brugere|users|patienter|patients|"
+     r"modtagere|recipients|anbragte", "persons"),
+    (r"dødsfald|døde|deaths|dead", "deaths"),
+    (r"dage|døgn|days", "days"),
+    (r"uger|weeks", "weeks"),
+    (r"måneder|months", "months"),
+    (r"husstande|households|familier|families", "households"),
+    (r"tilfælde|sager|anmeldelser|cases|reports", "cases"),
+    (r"pladser|senge|places|beds", "places"),
+    (r"boliger|lejligheder|dwellings|homes|apartments", "dwellings"),
+    (r"skoler|schools", "schools"),
+    (r"ton|tons|tonnes", "tonnes"),
+)
+
+
+def _noun_unit(text: str) -> str:
+    """The unit named by one of the first three words of `text`, or ''."""
+    for word in re.findall(r"[a-zæøå]+", text[:40], re.I)[:3]:
+        for pattern, unit in _NOUN_UNITS:
+            if re.fullmatch(rf"[a-zæøå]*(?:{pattern})", word, re.I):  # compounds: "langtidsledige"
+                return unit
+    return ""
 
 
 def _implicit_unit(sentence: str, end: int) -> str:
@@ -253,22 +324,32 @@ def _indicator(sentence: str, start: int, end: int, unit_word: str = "") -> str:
 
 def _clause(sentence: str, start: int, end: int) -> str:
     """The part of the sentence the number stands in: "5.410 i alt, heraf 790 unge" has two."""
-    cuts = [m.end() for m in re.finditer(r"[,;]\s+|\s+(?:og|and|men|but|mens|while)\s+", sentence)]
+    cuts = [m.end() for m in re.finditer(r"[,;–]\s+|(?<!\d)\s+(?:og|and)\s+(?!\d)|\s+(?:men|but|mens|while|mod|against|compared with|"
+                                              r"sammenlignet med)\s+", sentence)]
     left = max([c for c in cuts if c <= start], default=0)
     right = min([c for c in cuts if c > end], default=len(sentence))
     return sentence[left:right]
 
 
-def _scope(text: str, doc_scope: str) -> str:
-    """A sub-population named in the text, else a municipality it names, else the document's."""
-    age = _AGE.search(text)
-    if age:
-        return " ".join(age.group(0).split())
-    muni = _MUNICIPALITY.search(text)
-    if muni:
-        return muni.group(1) or muni.group(2)
-    if _NATIONAL.search(text):
-        return "national"
+def _scope(clause: str, doc_scope: str, sentence: str = "") -> str:
+    """A sub-population of the number's clause (an age group, "heraf unge"), else a
+    municipality or region it names, else one the sentence names, else the document's."""
+    for text in (clause, sentence):  # an age group may stand in the sentence's subject
+        for age in _AGE.finditer(text):
+            if not _DENOMINATOR.search(text[:age.start()]):
+                return " ".join(age.group(0).split())
+    group = _GROUP.search(clause)
+    if group:
+        return group.group(1)
+    for text in (clause, sentence):
+        region = _REGION.search(text)
+        muni = _MUNICIPALITY.search(text)
+        if muni:
+            return muni.group(1) or muni.group(2)
+        if region:
+            return region.group(1)
+        if _NATIONAL.search(text):
+            return "national"
     return doc_scope
 
 
