@@ -61,6 +61,11 @@ class Assistant:
         self.extractive: ExtractiveAnswerer | None = None
         self.llm = None
         self.goal_answerer = GoalAnswerer(store.catalog)
+        self._measurements: list = []
+        self._places: dict[str, str] = {}
+        from assistant.progress_answers import ProgressAnswerer
+
+        self.progress_answerer = ProgressAnswerer(store.catalog, self._doc_place)
 
     @classmethod
     def from_settings(cls, settings, store: Store | None = None) -> Assistant:
@@ -94,6 +99,8 @@ class Assistant:
 
                 self.llm = LLMAnswerer(self.chat_model, self.extractive, self.model_name)
             self._goals = self.store.catalog.goals()
+            self._measurements = self.store.catalog.measurements()
+            self._places = {}
             self._vocab = self.store.catalog.vocabulary()
             self._version = version
 
@@ -103,6 +110,18 @@ class Assistant:
 
         hay = " ".join(f"{h.context()} {h.text}" for h in hits)
         return any(not entity_in(e, hay) for e in q.entities)
+
+    def _doc_place(self, doc_id: str) -> str:
+        """'national' or the municipality a document is from (for linking measurements)."""
+        if doc_id not in self._places:
+            from ingest.measurements import _document_scope
+            from ingest.models import Document
+
+            row = self.store.catalog.document_by_id(doc_id)
+            self._places[doc_id] = "national" if row is None else _document_scope(Document(
+                row["doc_id"], row["source"], row["path"], row["title"] or "", row["date"],
+                row["doc_type"], row["issuer"], row["language"], row["text"] or ""))
+        return self._places[doc_id]
 
     def _doc_text(self, doc_id: str) -> str:
         cache = self._doc_text_cache
@@ -137,9 +156,17 @@ class Assistant:
         terms = tuple(dict.fromkeys(t for c in concepts for t in c))
         return replace(q, concepts=tuple(concepts), terms=terms)
 
-    def _answer(self, text: str, filters: Filters | None, mode: str | None, on_token=None) -> Answer:
+    def _answer(self, text: str, filters: Filters | None, mode: str | None, on_token=None,
+                follow_up: bool = False) -> Answer:
         q = self.correct_typos(analyse(text))
         answer: Answer | None = None
+        if self.use_goals and filters is None and self._measurements:
+            # where things stand: a goal against its measurement, or a count for a year
+            answer = self.progress_answerer.answer(q, self._goals, self._measurements)
+            if answer is None and not follow_up:  # a follow-up's words are partly the last question's
+                answer = self.progress_answerer.count(q, self._measurements, self._idf, self._doc_text)
+            if answer is not None:
+                return answer
         if self.use_goals and q.goal_question and filters is None:
             answer = self.goal_answerer.answer(q, self._goals)
             if answer is not None and self.llm is not None:
@@ -174,11 +201,12 @@ class Assistant:
         if self.llm is not None and history and is_follow_up(text):
             full = self.llm.condense(text, history) or full  # the model reads the conversation
         parts = split_compound(full)
+        follow_up = bool(history) and is_follow_up(text)
         if len(parts) > 1:
-            answers = [self._answer(p, filters, mode, on_token) for p in parts]
+            answers = [self._answer(p, filters, mode, on_token, follow_up) for p in parts]
             answer = merge(answers, full)
         else:
-            answer = self._answer(full, filters, mode, on_token)
+            answer = self._answer(full, filters, mode, on_token, follow_up)
         q = analyse(full)
         notice = None
         if q.language not in ("da", "en"):

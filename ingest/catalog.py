@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from ingest.models import Chunk, Document, Goal, Quantity
+from ingest.models import Chunk, Document, Goal, Measurement, Quantity
 from ingest.text import content_terms
 from policyqa.errors import DamagedStoreError, StoreError
 
@@ -40,6 +40,11 @@ CREATE TABLE IF NOT EXISTS goals (
 );
 CREATE INDEX IF NOT EXISTS goals_doc ON goals(doc_id);
 CREATE INDEX IF NOT EXISTS goals_topic ON goals(topic);
+CREATE TABLE IF NOT EXISTS measurements (
+    measurement_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT, topic TEXT, year INTEGER,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS measurements_doc ON measurements(doc_id);
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, created REAL, question TEXT, answer TEXT,
     citations TEXT, rating INTEGER, comment TEXT, language TEXT
@@ -224,13 +229,15 @@ class Catalog:
 
     def replace_documents(self, docs: list[tuple]) -> None:
         """Swap in several documents' rows in one transaction: (document, fingerprint, chunks,
-        goals) tuples, with a crawled page's (ETag, Last-Modified, links) as a fifth."""
+        goals) tuples, with its measurements as a fifth and a crawled page's (ETag,
+        Last-Modified, links) as a sixth."""
         with self.transaction() as c:
-            for doc, fingerprint, chunks, goals, *http in docs:
-                self._replace(c, doc, fingerprint, chunks, goals, *http)
+            for doc, fingerprint, chunks, goals, *rest in docs:
+                self._replace(c, doc, fingerprint, chunks, goals, *rest)
 
     def _replace(self, c: sqlite3.Connection, doc: Document, fingerprint: str, chunks: list[Chunk],
-                 goals: list[Goal], http: tuple = (None, None, None)) -> None:
+                 goals: list[Goal], measurements: list[Measurement] = (),
+                 http: tuple = (None, None, None)) -> None:
         """`http`: a crawled page's ETag, Last-Modified and links (a JSON list), for the next
         crawl's conditional requests."""
         old = c.execute("SELECT doc_id FROM documents WHERE source=?", (doc.source,)).fetchone()
@@ -254,6 +261,10 @@ class Catalog:
             terms = content_terms(f"{ch.title} {ch.section} {ch.issuer or ''} {ch.text}")
             c.execute("INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)",
                       (cur.lastrowid, " ".join(terms)))
+        for m in measurements:
+            c.execute("INSERT OR REPLACE INTO measurements VALUES (?,?,?,?,?,?)",
+                      (m.measurement_id, m.doc_id, m.chunk_id, m.topic, m.year,
+                       json.dumps(asdict(m), ensure_ascii=False)))
         for g in goals:
             c.execute(
                 "INSERT OR REPLACE INTO goals VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -275,6 +286,8 @@ class Catalog:
         c.executemany("DELETE FROM chunks_fts WHERE rowid=?", [(r,) for r in rids])
         c.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
         c.execute("DELETE FROM goals WHERE doc_id=?", (doc_id,))
+        if c.execute("SELECT 1 FROM sqlite_master WHERE name='measurements'").fetchone():
+            c.execute("DELETE FROM measurements WHERE doc_id=?", (doc_id,))
         c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
 
     # -- chunks and lexical search --------------------------------------------------------
@@ -342,6 +355,14 @@ class Catalog:
         rows = self._connection().execute("SELECT record FROM goals").fetchall()
         return [goal_from_json(r[0]) for r in rows]
 
+    def measurements(self) -> list[Measurement]:
+        """Every measured figure in the store (none in a store from before they were kept)."""
+        try:
+            rows = self._connection().execute("SELECT record FROM measurements").fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [measurement_from_json(r[0]) for r in rows]
+
     def set_superseded(self, links: dict[str, str | None]) -> None:
         """Write goal_id -> superseded_by for every goal given (None clears it), and the
         reverse `supersedes` lists."""
@@ -389,3 +410,9 @@ def goal_from_json(text: str) -> Goal:
             d[key] = Quantity(**d[key])
     d["supersedes"] = tuple(d.get("supersedes") or ())
     return Goal(**d)
+
+
+def measurement_from_json(text: str) -> Measurement:
+    d = json.loads(text)
+    d["period"] = tuple(d["period"]) if d.get("period") else None
+    return Measurement(**d)

@@ -27,7 +27,7 @@ _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d.,]?\d)")
 _FUTURE = re.compile(
     r"\b(skal|skulle\s+være|vil\s+(?:have|nå|sikre|reducere|halvere|øge|nedbringe|være)|bør|forventes|"
     r"forventer|forventet|skønnes|skøn|prognose\w*|fremskriv\w*|budget\w*|bevilg\w*|afsat|afsætte\w*|"
-    r"afsætter|koster|finansier\w*|shall|should|must|will\s+(?:be|have|reach|cut|reduce)|expected|"
+    r"afsætter|koster|finansier\w*|hvis|ville|if|would|shall|should|must|will\s+(?:be|have|reach|cut|reduce)|expected|"
     r"forecasts?|projected|allocat\w*|earmark\w*)\b", re.I)
 _GOAL_NOUN = re.compile(r"\b(mål|målet|målsætning\w*|ambition\w*|måltal|target\w*|goal\w*|aims?)\b", re.I)
 _MEASURED_VERB = re.compile(r"\b(blev|var|udgjorde|talt|registrere\w*|opgjort|steg|faldt|lå|nåede|"
@@ -43,8 +43,8 @@ _DOWN = re.compile(r"\b(fald\w*|faldt|reduce\w*|nedbragt|færre|mindre|lavere|dr
 _AGE = re.compile(
     r"\b(?:mellem|between)\s+\d{1,2}\s+(?:og|and)\s+\d{1,2}\s*(?:år|years)\b|"
     r"\b(?:aged\s+)?\d{1,2}\s*[-–]\s*\d{1,2}(?:[- ]?(?:årige|år|years?|year-olds?))?(?=\W|$)|"
-    r"\b(?:over|under|op til|above)\s+\d{1,2}\s*(?:år|years?)\b|\baged\s+\d{1,2}\b|"
-    r"\b\d{1,2}\s*år\s+og\s+(?:derover|ældre)\b|"
+    r"\b(?:over|under|op til|above)\s+\d{1,2}\s*(?:år|years?)\b|\baged\s+\d{1,2}(?:\s+(?:to|and)\s+\d{1,2})?\b|"
+    r"\b\d{1,2}\s*år\s+(?:og|eller)\s+(?:derover|ældre)\b|"
     r"\b\d{1,2}\+", re.I)
 # a group word names a sub-population where it is part of a total: "heraf 310 unge", "blandt unge"
 _GROUP = re.compile(r"\b(?:heraf|blandt|among|of whom|of them|af dem|af disse|including)\s+(?:\S+\s+){0,3}?"
@@ -62,21 +62,27 @@ _TARGET_HEADER = re.compile(r"\b(mål\w*|target\w*|goal\w*|forventet|prognose|fo
 _SHARE_HEADER = re.compile(r"\b(andel\w*|share|pct\.?|procent|percent|%)", re.I)
 
 
-def extract_measurements(doc: Document, chunks: list[Chunk]) -> list[Measurement]:
-    """Every measured figure in the document, in document order."""
+def extract_measurements(doc: Document, chunks: list[Chunk], goals=()) -> list[Measurement]:
+    """Every measured figure in the document, in document order; nothing inside the spans of
+    the document's `goals` (a goal's own numbers are its target and baseline)."""
+    spans = [(g.start, g.end) for g in goals]
     out: list[Measurement] = []
     doc_scope = _document_scope(doc)
     heading = caption = doc.title
+    context_year = None  # the last year the text before named: "faldt til 388." has none of its own
     for block in doc.blocks:
         if block.kind == "heading":
             heading = caption = block.text
+            context_year = ([int(y) for y in _YEAR.findall(block.text)] or [context_year])[-1]
             continue
         if block.kind == "row":
             out += _row_measurements(doc, chunks, block, heading, caption, doc_scope)
         if block.kind in ("paragraph", "bullet"):
             caption = block.text
             for a, b in split_sentences(block.text):
-                out += _sentence_measurements(doc, chunks, block, a, b, heading, doc_scope)
+                out += _sentence_measurements(doc, chunks, block, a, b, heading, doc_scope, context_year)
+                context_year = ([int(y) for y in _YEAR.findall(block.text[a:b])] or [context_year])[-1]
+    out = [m for m in out if not any(a <= m.start < b or m.start <= a < m.end for a, b in spans)]
     seen: set[tuple] = set()
     unique = []
     for m in out:
@@ -88,17 +94,25 @@ def extract_measurements(doc: Document, chunks: list[Chunk]) -> list[Measurement
 
 
 def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: int, b: int,
-                           heading: str, doc_scope: str) -> list[Measurement]:
+                           heading: str, doc_scope: str, context_year: int | None = None
+                           ) -> list[Measurement]:
     sentence = block.text[a:b]
     if _FUTURE.search(sentence) or sentence.rstrip().endswith("?") or (
             _GOAL_NOUN.search(sentence) and not _MEASURED_VERB.search(sentence)):
         return []
     years = [(m.start(1), int(m.group(1))) for m in _YEAR.finditer(sentence)]
+    if not years:
+        # "... faldt til 388." after a sentence on the 2026 count: the paragraph's last year
+        if context_year and re.search(r"\b(faldt|steg|var|blev|udgjorde|opgjort|fell|rose|was|were)\b",
+                                      sentence, re.I):
+            years = [(-1000, context_year)]
     if not years and not re.search(r"\b(i dag|nu|currently|today|seneste|latest)\b", sentence, re.I):
         return []  # a figure with no time: a definition, a capacity, a rule
     found = []
     english = doc.language == "en"
     mentions = [m for m in find_quantities(sentence) if _is_figure(sentence, m)]
+    if _GOAL_NOUN.search(sentence):  # "målet om under 4.000": a bound beside a goal is the target
+        mentions = [m for m in mentions if m.quantity.bound is None]
     if any(m.quantity.unit == "%" and m.raw[:1].isdigit() for m in mentions):
         # "Godt hver tredje ledige – 34 pct. –": the fraction words restate the number
         mentions = [m for m in mentions if m.raw[:1].isdigit() or m.quantity.unit != "%"]
@@ -106,6 +120,7 @@ def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: 
     span_years = [int(y) for y in span.groups() if y][:2] if span else []
     moves = [(mv.start(1), mv.start(2)) for mv in _FROM_TO.finditer(sentence)]
     for m in mentions:
+        clause = _clause(sentence, m.start, m.end)
         before = sentence[max(0, m.start - 30):m.start]
         after = sentence[m.end:m.end + 30]
         than = _CHANGE_AFTER.match(after)
@@ -113,12 +128,16 @@ def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: 
             m.quantity.unit == "percentage points" and bool(re.search(
                 r"\b(steg|faldt|rose|fell|increased|decreased|øget|reduceret)\b", sentence, re.I)))
         value = m.quantity.value
-        clause = _clause(sentence, m.start, m.end)
         if change and (_DOWN.search(sentence[max(0, sentence.find(clause) - 80):m.start])
                        or than and _DOWN.match(than.group(1))):
             value = -value
         period = None
-        year = _nearest_year(years, m.start, m.end, sentence)
+        clause_at = sentence.find(clause)
+        own = [(pos, y) for pos, y in years if clause_at <= pos < clause_at + len(clause)]
+        if own or len(years) <= 1 or context_year is None:
+            year = _nearest_year(own or years, m.start, m.end, sentence)
+        else:  # "I alt blev 5.410 registreret, mod 5.634 i 2024": 2024 is the other number's
+            year = context_year
         if re.match(r"\s*(året før|the year before|the previous year|året inden)", after, re.I) and years:
             year = _nearest_year(years, m.start, m.end, sentence) - 1
         # "mellem 2016 og 2024 ... fra 48 til 34": the first number is the first year's
@@ -191,6 +210,8 @@ def _row_measurements(doc: Document, chunks: list[Chunk], block: Block, heading:
         indicator = head if (row_year or not head_years) else label
         if row_scope and not head_years:
             indicator = head
+        elif row_scope or label.lower() in ("i alt", "total", "alle", "all"):
+            indicator = caption if len(caption) <= 120 else heading  # "18-24 år": what the table counts
         if _YEAR.fullmatch(indicator.strip()):
             indicator = heading
         unit = q.unit or ("%" if _SHARE_HEADER.search(head + " " + label) else
@@ -212,6 +233,9 @@ def _is_figure(sentence: str, m) -> bool:
     paragraph or page number, nor a money amount that is spent or planned."""
     if m.quantity.bound in ("at_most", "at_least"):
         return False
+    if float(m.quantity.value).is_integer() and 1900 <= m.quantity.value <= 2100 and re.search(
+            r"\b(i|in|fra|from|til|to|ved|år|year|siden|since)\s+$", sentence[max(0, m.start - 8):m.start], re.I):
+        return False  # "i 2024 unge": the year, read with the next word as its unit
     after = sentence[m.end:m.end + 12]
     if _AGE_NUMBER.match(after) or (m.quantity.unit == "" and re.match(r"\s*[-–]\s*\d", after)):
         return False
@@ -220,7 +244,8 @@ def _is_figure(sentence: str, m) -> bool:
     before = sentence[max(0, m.start - 12):m.start]
     if re.search(r"\b(af de|of the|de)\s+$", before, re.I):
         return False  # "Af de 1.234 var 310 unge": the total again, said before
-    if re.match(r"\s*(og|and|til|to)\s+\d{1,2}\s*(år|years)", after, re.I) or \
+    if re.search(r"\baged\s+$", sentence[max(0, m.start - 8):m.start], re.I) or \
+            re.match(r"\s*(og|and|til|to)\s+\d{1,2}\s*(år|years)", after, re.I) or \
             re.search(r"\b(mellem|between)\s+\d{1,2}\s+(og|and)\s+$", sentence[max(0, m.start - 20):m.start], re.I):
         return False  # "mellem 18 og 24 år": an age range
     if _PHONE_ETC.search(before) or re.search(r"[-–]\s*$", before) and re.search(r"\d\s*[-–]\s*$", before):
@@ -353,13 +378,20 @@ def _scope(clause: str, doc_scope: str, sentence: str = "") -> str:
     return doc_scope
 
 
+_PLACE_NAMED = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+)s?\s+(?:Kommunes?|[Kk]ommune|Rådhus|Byråd|Municipality)\b")
+
+
 def _document_scope(doc: Document) -> str:
-    """The municipality the document is from (its issuer or its most named one), else national."""
-    text = f"{doc.issuer or ''} {doc.title} {doc.text[:3000]}"
-    names = [m.group(1) or m.group(2) for m in _MUNICIPALITY.finditer(text)]
-    if names:
-        return max(set(names), key=names.count)
-    return "national"
+    """The municipality the document is from: of the places it names as municipalities (or by
+    their town hall, council), the one it names most often, the title counting double; else
+    national. Its issuer is no better: minutes name the municipality by its town hall."""
+    text = f"{doc.title}\n{doc.issuer or ''}\n{doc.text}"
+    candidates = {m.group(1) for m in _PLACE_NAMED.finditer(text)}
+    if not candidates:
+        return "national"
+    def count(name: str) -> int:
+        return len(re.findall(rf"\b{re.escape(name)}", doc.text)) + 2 * (name in doc.title)
+    return max(sorted(candidates), key=count)
 
 
 def _record(doc, chunks, start, end, unit_start, unit_end, text, indicator, topic, value, unit,

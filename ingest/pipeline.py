@@ -19,7 +19,7 @@ from ingest.store import Store
 from policyqa.errors import DocumentError, PolicyQAError, StoreError
 
 # Bump when cleaning, chunking or goal extraction change, so re-ingest refreshes every document.
-PIPELINE_VERSION = "8"
+PIPELINE_VERSION = "14"
 
 Status = Literal["added", "updated", "unchanged", "removed", "failed", "skipped"]
 
@@ -139,6 +139,7 @@ class _Pending:
     existed: bool
     lc_docs: list = field(default_factory=list)
     raw: RawDocument | None = None
+    measurements: list = field(default_factory=list)
     http: tuple = (None, None, None)  # a crawled page's ETag, Last-Modified and links (JSON)
 
 
@@ -173,8 +174,8 @@ def _flush(store: Store, batch: list[_Pending], report: IngestReport) -> list[Fi
         return [FileResult(p.source, "failed", reason=reason) for p in batch]
     report.embed_seconds += time.perf_counter() - t
     try:
-        store.catalog.replace_documents([(p.doc, p.fingerprint, p.chunks, p.goals, p.http)
-                                         for p in batch])
+        store.catalog.replace_documents([(p.doc, p.fingerprint, p.chunks, p.goals, p.measurements,
+                                          p.http) for p in batch])
     except (sqlite3.Error, OSError) as e:
         _raise_if_fatal(e, store)
         raise StoreError(f"cannot write the store's catalog in {store.path} ({e}); "
@@ -353,5 +354,7 @@ def _prepare(store: Store, source: str, target, *, max_bytes: int, timeout: floa
         return FileResult(source, "failed", reason=f"same content as '{twin_source}' (skipped)")
     chunks = chunk_document(doc)
     goals = extract_goals(doc, chunks)
+    from ingest.measurements import extract_measurements
+
     return _Pending(source, doc, fp, chunks, goals, old is not None, _lc_documents(chunks, goals), raw,
-                    http)
+                    http=http, measurements=extract_measurements(doc, chunks, goals))

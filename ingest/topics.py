@@ -26,8 +26,8 @@ TOPICS: tuple[Topic, ...] = (
        r"narko\w*\s*(relatere\w*\s+)?døds|narkodød|overdos|drug[- ]related death|drug deaths?|"
        r"overdose|deaths? from drugs|narkodødsfald|narkorelatere"),
     _t("drug_treatment", "stofmisbrugsbehandling", "drug abuse treatment",
-       r"stofmisbrug|stoffri|stofbrug|stofbehandling|narkotikamisbrug|misbrugsbehandling|drug (abuse|addiction|"
-       r"use|treatment|misuse)|substance abuse|drug rehab|addiction treatment"),
+       r"stofmisbrug|stoffri|stofbrug|stofbehandling|narkotikamisbrug|misbrugsbehandling|rusmiddel\w*|"
+       r"drug (abuse|addiction|use|treatment|misuse)|substance[- ](abuse|use)|drug rehab|addiction treatment"),
     _t("alcohol_treatment", "alkoholbehandling", "alcohol treatment",
        r"alkohol|alcohol|drink"),
     _t("shelter_return", "tilbagevenden til herberg og forsorgshjem",

@@ -1,0 +1,197 @@
+"""Goal progress: which measurements belong to a goal, and whether the goal was met.
+
+A measurement belongs to a goal when the topic is the same, the place is the same (the nation,
+or one municipality), the population is the same (a figure for 18-24-year-olds belongs only to a
+goal for them, never to one for everybody) and the unit fits (a share to a share target, a count
+to a count target). Changes ("steg med 21 pct.") are never compared with a level.
+
+The status of a goal, from its target, baseline and deadline and the linked measurements:
+- superseded: a newer goal replaced it (it says which);
+- met / not met: a measurement for the deadline year meets the target, or does not;
+- on track / off track: the deadline has not passed, and the latest measurement is at or past
+  the straight line from the baseline to the target (needs a baseline), or it is not;
+- unknown: no measurement for the deadline year (after the deadline has passed), no
+  measurement at all, or no number to compare with.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from ingest.measurements import _AGE, _MUNICIPALITY, _REGION
+from ingest.models import Goal, Measurement
+from ingest.text import content_terms
+
+_GROUP_WORDS = re.compile(r"\b(unge|young|youth|børn|children|ældre|elderly|kvinder|women|mænd|men)\b", re.I)
+_COUNT_UNITS = {"", "persons", "deaths", "days", "places", "households", "cases", "dwellings",
+                "schools", "weeks", "months", "tonnes", "kr.", "million kr."}
+
+
+@dataclass(frozen=True)
+class Progress:
+    goal: Goal
+    status: str  # met, not_met, on_track, off_track, unknown, superseded
+    measurement: Measurement | None  # the figure the status rests on (or the latest one)
+    target: float | None  # the level the goal asks for
+    bound: str | None  # at_most / below / at_least / above / exactly
+    baseline: float | None
+    baseline_year: int | None
+    measurements: tuple[Measurement, ...] = ()  # all linked, by year
+
+
+def place_of(text: str) -> str | None:
+    """A municipality or region a text names ('Østervig Kommune, Socialudvalget' -> Østervig)."""
+    m = _MUNICIPALITY.search(text or "")
+    if m:
+        return m.group(1) or m.group(2)
+    r = _REGION.search(text or "")
+    return r.group(1) if r else None
+
+
+def goal_place(g: Goal, doc_place: str | None = None) -> str:
+    setter = (g.set_by or "").lower()
+    if any(w in setter for w in ("regering", "minist", "folketing", "government", "parliament")):
+        return "national"
+    return place_of(g.set_by or "") or place_of(g.programme or "") or place_of(g.text) or doc_place \
+        or "national"
+
+
+def is_subpopulation(scope: str) -> bool:
+    return bool(_AGE.search(scope) or _GROUP_WORDS.fullmatch(scope.strip()))
+
+
+def _same_group(scope: str, goal: Goal) -> bool:
+    text = f"{goal.target_group or ''} {goal.indicator or ''} {goal.text}"
+    ages = re.findall(r"\d{1,2}", " ".join(a.group(0) for a in _AGE.finditer(scope)))
+    if ages:
+        goal_ages = re.findall(r"\d{1,2}", " ".join(a.group(0) for a in _AGE.finditer(text)))
+        return bool(goal_ages) and goal_ages[:2] == ages[:2]
+    word = _GROUP_WORDS.search(scope)
+    return bool(word and re.search(rf"\b{re.escape(word.group(1)[:4])}", text, re.I))
+
+
+def _goal_group(goal: Goal) -> bool:
+    """Whether the goal is for a sub-population (an age group, young people, the elderly)."""
+    text = f"{goal.target_group or ''} {goal.text}"
+    return bool(_AGE.search(text) or re.search(r"\b(unge|young people|youth|ældre over|børn)\b", text, re.I))
+
+
+def target_of(g: Goal, baseline: float | None) -> tuple[float | None, str | None, str]:
+    """(level, bound, unit kind 'share'|'count') the goal asks for; a relative change needs the
+    baseline ("halveres" from 1.104 is at most 552)."""
+    if g.change is not None and g.target_value is not None and g.target_value.bound is None:
+        # "halveres i forhold til niveauet i 2022, hvor der blev registreret 1.104": the number
+        # without a bound is the level the change starts from
+        baseline = baseline if baseline is not None else g.target_value.value
+    elif g.target_value is not None:
+        q = g.target_value
+        bound = q.bound or ("at_most" if g.direction == "decrease" else "at_least")
+        return q.value, bound, "share" if q.unit == "%" else "count"
+    if g.change is not None and baseline is not None:
+        v = g.change.value
+        down = g.direction == "decrease"
+        if g.change.unit == "percentage points":
+            return (baseline - v if down else baseline + v), ("at_most" if down else "at_least"), "share"
+        if g.change.unit == "%":
+            level = baseline * (1 - v / 100) if down else baseline * (1 + v / 100)
+            return level, ("at_most" if down else "at_least"), "count"
+    return None, None, "count"
+
+
+def links(g: Goal, measurements: list[Measurement], doc_places: dict[str, str]) -> list[Measurement]:
+    """The measurements that belong to the goal, oldest first."""
+    place = goal_place(g, doc_places.get(g.doc_id))
+    group = _goal_group(g)
+    _, _, unit_kind = target_of(g, None)
+    if g.target_value is None and g.change is not None and g.change.unit == "percentage points":
+        unit_kind = "share"
+    out = []
+    for m in measurements:
+        if m.topic != g.topic or m.kind == "change" or m.year is None:
+            continue
+        sub = is_subpopulation(m.scope)
+        m_place = doc_places.get(m.doc_id, "national") if sub else m.scope
+        if m_place != place:
+            continue
+        if sub != group or (sub and not _same_group(m.scope, g)):
+            continue
+        if (m.kind == "share") != (unit_kind == "share") or (m.kind == "count" and m.unit not in _COUNT_UNITS):
+            continue
+        if _indicator_fit(g, m) < 0.5:
+            continue  # "gadehjemløse" is not everyone in homelessness
+        out.append(m)
+    return sorted(out, key=lambda m: (m.year, m.doc_date or ""))
+
+
+_GENERIC = frozenset(content_terms(
+    "antal antallet andel andelen borgere personer procent pct mindst højst under over skal øges "
+    "reduceres nedbringes halveres halveret halvering forhold niveau niveauet mål målet frem mod inden "
+    "senest udgangen være flere færre end årige år number share people persons reduce halve increase "
+    # the population is checked on its own (an age group, young people), not as indicator words
+    "unge ung ældre børn mellem og young people children elderly aged"))
+
+
+def _indicator_fit(g: Goal, m: Measurement) -> float:
+    """The share of the goal's indicator words (stems) that the measurement's indicator or
+    sentence has: what the goal counts must be what was counted."""
+    want = set(content_terms(g.indicator or g.text)) - _GENERIC
+    want = {t for t in want if not t[:1].isdigit()}
+    if not want:
+        return 1.0
+    have = set(content_terms(f"{m.indicator} {m.text}"))
+    return sum(1 for t in want if t in have or any(h.startswith(t) or t.startswith(h)
+                                                     for h in have if len(h) >= 5)) / len(want)
+
+
+def _meets(value: float, target: float, bound: str | None) -> bool:
+    if bound in ("at_most",):
+        return value <= target
+    if bound == "below":
+        return value < target
+    if bound == "at_least":
+        return value >= target
+    if bound == "above":
+        return value > target
+    return abs(value - target) < 1e-9
+
+
+def progress(g: Goal, measurements: list[Measurement], doc_places: dict[str, str],
+             this_year: int | None = None) -> Progress:
+    this_year = this_year or datetime.date.today().year
+    linked = links(g, measurements, doc_places)
+    baseline, baseline_year = (g.baseline.value if g.baseline else None), g.baseline_year
+    if baseline is None and g.change is not None and g.target_value is not None and g.target_value.bound is None:
+        baseline = g.target_value.value  # see target_of
+    if baseline is None and baseline_year is not None:
+        at_base = [m for m in linked if m.year == baseline_year]
+        if at_base:
+            baseline = at_base[-1].value
+    target, bound, _ = target_of(g, baseline)
+
+    def result(status: str, m: Measurement | None) -> Progress:
+        return Progress(g, status, m, target, bound, baseline, baseline_year, tuple(linked))
+
+    latest = linked[-1] if linked else None
+    at_deadline = [m for m in linked if g.deadline is not None and m.year == g.deadline]
+    if at_deadline and target is not None:
+        # a figure for the deadline answers "was it met?" even for a goal replaced since
+        m = at_deadline[-1]
+        return result("met" if _meets(m.value, target, bound) else "not_met", m)
+    if g.superseded_by:
+        return result("superseded", latest)
+    if target is None or g.deadline is None:
+        return result("unknown", latest)
+    before = [m for m in linked if m.year < g.deadline]
+    if g.deadline >= this_year and before:
+        m = before[-1]
+        if _meets(m.value, target, bound):
+            return result("on_track", m)
+        if baseline is None or baseline_year is None or m.year <= baseline_year:
+            return result("unknown", m)
+        share = (m.year - baseline_year) / (g.deadline - baseline_year)
+        line = baseline + (target - baseline) * share
+        ahead = m.value <= line if bound in ("at_most", "below") else m.value >= line
+        return result("on_track" if ahead else "off_track", m)
+    return result("unknown", before[-1] if before else latest)
