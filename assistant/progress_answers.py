@@ -184,6 +184,13 @@ class ProgressAnswerer:
                       citations=tuple(citations), goals=goals, answerer=self.name,
                       unmet={"constraint": "measurement", "value": p.goal.topic} if abstained and p else None)
 
+    def _title(self, doc_id: str) -> str:
+        cache = self.__dict__.setdefault("_titles", {})
+        if doc_id not in cache:
+            row = self.catalog.document_by_id(doc_id)
+            cache[doc_id] = (row["title"] or "") if row else ""
+        return cache[doc_id]
+
     # -- "how many … in YEAR?" -----------------------------------------------------------------
     def count(self, q: Question, measurements: list[Measurement], idf=None, doc_text=None) -> Answer | None:
         """A figure for the one year the question names, when one measurement clearly is what
@@ -220,7 +227,7 @@ class ProgressAnswerer:
                 continue
             if not named and where != "national":
                 continue
-            words = set(content_terms(f"{m.indicator} {m.text} {m.scope}"))
+            words = set(content_terms(f"{m.indicator} {m.text} {m.scope} {self._title(m.doc_id)}"))
             got = sum(weight[i] for i, c in enumerate(q.concepts) if any(stem_match(t, words) for t in c))
             pool.append((got / total, m))
         if not pool:
@@ -233,7 +240,7 @@ class ProgressAnswerer:
             if not pool:
                 return None
         score, m = pool[0]
-        if score < 0.6:
+        if score < 0.5:
             return None  # what was counted is not clearly what is asked
         lang = "da" if q.language == "da" else "en"
         rows = self.catalog.chunks_by_id([m.chunk_id] if m.chunk_id else [])

@@ -69,11 +69,11 @@ def extract_measurements(doc: Document, chunks: list[Chunk], goals=()) -> list[M
     out: list[Measurement] = []
     doc_scope = _document_scope(doc)
     heading = caption = doc.title
-    context_year = None  # the last year the text before named: "faldt til 388." has none of its own
+    # the year a sentence without one speaks of ("... faldt til 388."): the document's own year
+    context_year = _reference_year(doc)
     for block in doc.blocks:
         if block.kind == "heading":
             heading = caption = block.text
-            context_year = ([int(y) for y in _YEAR.findall(block.text)] or [context_year])[-1]
             continue
         if block.kind == "row":
             out += _row_measurements(doc, chunks, block, heading, caption, doc_scope)
@@ -81,7 +81,6 @@ def extract_measurements(doc: Document, chunks: list[Chunk], goals=()) -> list[M
             caption = block.text
             for a, b in split_sentences(block.text):
                 out += _sentence_measurements(doc, chunks, block, a, b, heading, doc_scope, context_year)
-                context_year = ([int(y) for y in _YEAR.findall(block.text[a:b])] or [context_year])[-1]
     out = [m for m in out if not any(a <= m.start < b or m.start <= a < m.end for a, b in spans)]
     seen: set[tuple] = set()
     unique = []
@@ -91,6 +90,18 @@ def extract_measurements(doc: Document, chunks: list[Chunk], goals=()) -> list[M
             seen.add(key)
             unique.append(m)
     return unique
+
+
+def _reference_year(doc: Document) -> int | None:
+    """The year a release or report is about: the latest year its title names, else the year
+    its text names most often, else its date's year."""
+    in_title = [int(y) for y in _YEAR.findall(doc.title)]
+    if in_title:
+        return max(in_title)
+    years = [int(y) for y in _YEAR.findall(doc.text)]
+    if years:
+        return max(set(years), key=lambda y: (years.count(y), y))
+    return int(doc.date[:4]) if doc.date else None
 
 
 def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: int, b: int,
