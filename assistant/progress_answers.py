@@ -11,12 +11,12 @@ from assistant.question import Question
 from ingest.catalog import column
 from ingest.models import Goal, Measurement
 from ingest.numbers import format_number
-from ingest.progress import Progress, is_subpopulation, place_of, progress
+from ingest.progress import Progress, goal_place, is_subpopulation, place_of, progress
 from ingest.text import content_terms
 
 # "was it met?": a verb of reaching in the past or perfect, not "what does X want to achieve"
 _MET_ASK = re.compile(
-    r"\b(blev|er|var|bliver|har)\b.{0,80}\b(nået|opfyldt|indfriet|nåede)\b|\bnåede\b|\blykke(de)?s\b|"
+    r"\b(blev|er|var|bliver|har)\b.{0,160}\b(nået|opfyldt|indfriet|nåede)\b|\bnåede\b|\blykke(de)?s\b|"
     r"\b(did|has|have|was|were|is|are)\b.{0,80}\b(reach|reached|meet|met|achieve|achieved|hit|miss|missed)\b|"
     r"\bon track\b|\bpå (rette )?(vej|spor)\b|\b(i mål|fell short)\b", re.I)
 _DISTANCE_ASK = re.compile(r"\b(how far|hvor langt|hvor tæt|how close|the gap|remaining gap|afstand(en)? til|"
@@ -75,7 +75,12 @@ class ProgressAnswerer:
         distance = bool(_DISTANCE_ASK.search(q.text))
         if not (distance or _MET_ASK.search(q.text)) or not q.topics:
             return None
-        chosen = select_goals(q, goals)
+        named = place_of(q.text) or _named_place(q.text, measurements)
+        if named:  # "Hvor tæt er Hjortdal på sit mål": the municipality's own goals
+            chosen = [g for g in goals if g.topic in q.topics
+                      and goal_place(g, self.doc_place(g.doc_id)) == named]
+        else:
+            chosen = select_goals(q, goals)
         if not chosen:
             return None
         places = _Places(self.doc_place)
@@ -84,6 +89,9 @@ class ProgressAnswerer:
         # the goal asked about: for everybody unless the question names a group, one with a number
         ranked = sorted(ranked, key=lambda g: (_group_goal(g) != asks_group,
                                                g.target_value is None and g.change is None))
+        # the goal must be about what is asked, not only on the same topic and place
+        if _coverage(q, ranked[0]) < 0.3 * len(q.concepts):
+            return None
         results = [progress(g, measurements, places) for g in ranked[:6]]
         best = results[0]
         if best.measurement is None or best.target is None:

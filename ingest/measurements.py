@@ -93,15 +93,17 @@ def extract_measurements(doc: Document, chunks: list[Chunk], goals=()) -> list[M
 
 
 def _reference_year(doc: Document) -> int | None:
-    """The year a release or report is about: the latest year its title names, else the year
-    its text names most often, else its date's year."""
+    """The year a release or report is about: the latest year its title names, else its
+    date's year, else the year its text names most often."""
     in_title = [int(y) for y in _YEAR.findall(doc.title)]
     if in_title:
         return max(in_title)
+    if doc.date:
+        return int(doc.date[:4])
     years = [int(y) for y in _YEAR.findall(doc.text)]
     if years:
         return max(set(years), key=lambda y: (years.count(y), y))
-    return int(doc.date[:4]) if doc.date else None
+    return None
 
 
 def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: int, b: int,
@@ -211,7 +213,7 @@ def _row_measurements(doc: Document, chunks: list[Chunk], block: Block, heading:
         if _TARGET_HEADER.search(head) or re.search(r"\b(højst|mindst|at most|at least)\b", cell, re.I):
             continue  # a target column, not a measured one
         mentions = find_quantities(cell)
-        if len(mentions) != 1:
+        if len(mentions) != 1 or "§" in cell[:mentions[0].start] or "§" in head[-3:]:
             continue
         q = mentions[0].quantity
         head_years = [int(y) for y in _YEAR.findall(head)]
