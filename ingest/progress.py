@@ -119,10 +119,17 @@ def links(g: Goal, measurements: list[Measurement], doc_places: dict[str, str]) 
             continue
         if (m.kind == "share") != (unit_kind == "share") or (m.kind == "count" and m.unit not in _COUNT_UNITS):
             continue
-        if _indicator_fit(g, m) < 0.5:
+        fit = _indicator_fit(g, m)
+        if fit < 0.5:
             continue  # "gadehjemløse" is not everyone in homelessness
-        out.append(m)
-    return sorted(out, key=lambda m: (m.year, m.doc_date or ""))
+        out.append((fit, m))
+    # one figure a year: the one whose words fit the goal best, then the newest document's
+    best: dict[int, tuple[float, Measurement]] = {}
+    for fit, m in out:
+        held = best.get(m.year)
+        if held is None or (fit, m.doc_date or "") > (held[0], held[1].doc_date or ""):
+            best[m.year] = (fit, m)
+    return [best[y][1] for y in sorted(best)]
 
 
 _GENERIC = frozenset(content_terms(
@@ -195,3 +202,47 @@ def progress(g: Goal, measurements: list[Measurement], doc_places: dict[str, str
         ahead = m.value <= line if bound in ("at_most", "below") else m.value >= line
         return result("on_track" if ahead else "off_track", m)
     return result("unknown", before[-1] if before else latest)
+
+
+def document_places(catalog) -> dict[str, str]:
+    """doc_id -> 'national' or the municipality, for every stored document."""
+    from ingest.measurements import _document_scope
+    from ingest.models import Document
+
+    places = {}
+    for r in catalog.documents():
+        row = catalog.document_by_id(r["doc_id"])
+        places[r["doc_id"]] = _document_scope(Document(
+            row["doc_id"], row["source"], row["path"], row["title"] or "", row["date"], row["doc_type"],
+            row["issuer"], row["language"], row["text"] or ""))
+    return places
+
+
+def progress_by_goal(catalog, goals: list[Goal] | None = None) -> dict[str, Progress]:
+    """The progress of each goal in the store (for the goals table, its CSV and JSON)."""
+    goals = catalog.goals() if goals is None else goals
+    measurements = catalog.measurements()
+    places = document_places(catalog) if measurements else {}
+    return {g.goal_id: progress(g, measurements, places) for g in goals}
+
+
+STATUS_LABELS = {
+    "da": {"met": "nået", "not_met": "ikke nået", "on_track": "på vej", "off_track": "bagud",
+           "unknown": "ukendt", "superseded": "afløst"},
+    "en": {"met": "met", "not_met": "not met", "on_track": "on track", "off_track": "off track",
+           "unknown": "unknown", "superseded": "superseded"},
+}
+
+
+def progress_label(p: Progress | None, lang: str = "en") -> str:
+    """'ikke nået (790 i 2026)': the status and the figure it rests on."""
+    if p is None:
+        return ""
+    label = STATUS_LABELS["da" if lang == "da" else "en"][p.status]
+    m = p.measurement
+    if m is None:
+        return label
+    from ingest.numbers import format_number
+
+    value = format_number(m.value, lang) + (" %" if m.kind == "share" else "")
+    return f"{label} ({value} {'i' if lang == 'da' else 'in'} {m.year})"

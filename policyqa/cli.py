@@ -218,13 +218,43 @@ def goals(
 
     s = settings(store=store)
     cat = Catalog(s.store_path() / "catalog.sqlite", create=False, read_only=True)
+    from ingest.progress import progress_by_goal
+
     rows = filter_goals(cat.goals(), topic=topic, programme=programme, year=year)
+    progress = progress_by_goal(cat, rows)
     if as_json:
-        print(json.dumps(goals_json_rows(rows), ensure_ascii=False, indent=1))
+        print(json.dumps(goals_json_rows(rows, progress), ensure_ascii=False, indent=1))
     elif as_csv:
-        sys.stdout.write(goals_csv(rows))
+        sys.stdout.write(goals_csv(rows, progress=progress))
     else:
-        goals_table(rows)
+        goals_table(rows, progress)
+
+
+@app.command()
+def measurements(
+    topic: Optional[str] = typer.Option(None, "--topic", help="Topic key or word, e.g. homelessness."),
+    store: Optional[Path] = StoreOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the measurements as a JSON list."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print the measurements as CSV."),
+) -> None:
+    """List the measured figures (where things stand) extracted from the documents.
+
+    Example: policyqa measurements --topic hjemløshed --csv
+    """
+    from dataclasses import asdict
+
+    from ingest.catalog import Catalog
+    from ingest.goal_table import filter_measurements, measurements_csv, measurements_table
+
+    s = settings(store=store)
+    cat = Catalog(s.store_path() / "catalog.sqlite", create=False, read_only=True)
+    rows = filter_measurements(cat.measurements(), topic=topic)
+    if as_json:
+        print(json.dumps([asdict(m) for m in rows], ensure_ascii=False, indent=1))
+    elif as_csv:
+        sys.stdout.write(measurements_csv(rows))
+    else:
+        measurements_table(rows)
 
 
 @app.command()

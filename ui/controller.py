@@ -132,7 +132,18 @@ class Controller:
                    lang: str = "da") -> list[list[str]]:
         goals = filter_goals(self.store.catalog.goals(), topic=topic or None, programme=programme or None,
                              year=int(year) if year else None, query=(query or "").strip() or None)
-        return [[str(flat_row(g, lang)[c]) for c in COLUMNS] for g in goals]
+        progress = self._progress(goals)
+        return [[str(flat_row(g, lang, progress)[c]) for c in COLUMNS] for g in goals]
+
+    def _progress(self, goals) -> dict:
+        """Each goal's progress, cached until the store changes."""
+        from ingest.progress import progress_by_goal
+
+        version = self.store.catalog.version()
+        if getattr(self, "_progress_version", None) != version:
+            self._progress_cache = progress_by_goal(self.store.catalog)
+            self._progress_version = version
+        return {g.goal_id: self._progress_cache[g.goal_id] for g in goals if g.goal_id in self._progress_cache}
 
     def goals_csv_file(self, topic, programme, year, query) -> str:
         goals = filter_goals(self.store.catalog.goals(), topic=topic or None, programme=programme or None,
@@ -140,14 +151,14 @@ class Controller:
         out = self.store.path / "exports"
         out.mkdir(exist_ok=True)
         path = out / "policyqa-goals.csv"
-        path.write_text(goals_csv(goals), encoding="utf-8")
+        path.write_text(goals_csv(goals, progress=self._progress(goals)), encoding="utf-8")
         return str(path)
 
     def timeline(self, topic: str | None, lang: str = "da"):
         from ui.timeline import timeline_figure
 
         goals = [g for g in self.store.catalog.goals() if not topic or g.topic_en == topic]
-        return timeline_figure(goals, lang)
+        return timeline_figure(goals, lang, self._progress(goals))
 
     # -- documents -------------------------------------------------------------------------
     def documents_rows(self) -> list[list[str]]:

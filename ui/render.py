@@ -110,7 +110,7 @@ LABELS = {
         "types": {"press_release": "Pressemeddelelse", "committee_minutes": "Udvalgsreferat",
                   "goal_document": "Måldokument", "news": "Nyhed", "other": "Andet"},
         "goal_headers": ["Dato", "Program", "Sat af", "Område", "Emne", "Indikator", "Retning",
-                         "Ændring", "Måltal", "Frist", "Type", "Status", "Kilde", "Tekst"],
+                         "Ændring", "Måltal", "Frist", "Type", "Status", "Fremdrift", "Kilde", "Tekst"],
         "doc_headers": ["Titel", "Dato", "Type", "Afsnit", "Mål", "Fil"],
     },
     "en": {
@@ -136,7 +136,7 @@ LABELS = {
         "types": {"press_release": "Press release", "committee_minutes": "Committee minutes",
                   "goal_document": "Goal document", "news": "News", "other": "Other"},
         "goal_headers": ["Date", "Programme", "Set by", "Area", "Topic", "Indicator", "Direction",
-                         "Change", "Target", "Deadline", "Kind", "Status", "Source", "Text"],
+                         "Change", "Target", "Deadline", "Kind", "Status", "Progress", "Source", "Text"],
         "doc_headers": ["Title", "Date", "Type", "Chunks", "Goals", "File"],
     },
 }

@@ -19,14 +19,35 @@ def goal_label(g: Goal, lang: str) -> str:
     return f"{topic}: {', '.join(parts)}"
 
 
-def timeline_figure(goals: list[Goal], lang: str = "da"):
+def _measured(progress: dict | None, rows: list[Goal]) -> list:
+    """The goals with a number to reach and measurements linked to them, one unit kind only
+    (shares and counts do not share an axis): the kind most of them have."""
+    items = [progress[g.goal_id] for g in rows if progress and g.goal_id in progress
+             and progress[g.goal_id].target is not None and progress[g.goal_id].measurements]
+    if not items:
+        return []
+    share = [p for p in items if p.measurements[0].kind == "share"]
+    count = [p for p in items if p.measurements[0].kind != "share"]
+    return (share if len(share) > len(count) else count)[:6]
+
+
+def timeline_figure(goals: list[Goal], lang: str = "da", progress: dict | None = None):
+    """Lanes from announcement to deadline per goal; below them, where progress is known, the
+    measured figures as points on a value axis with each goal's target level marked."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     rows = sorted(goals, key=lambda g: (g.announced or g.doc_date or "", g.topic))[:40]
-    fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(rows), 2) + 1.2))
+    measured = _measured(progress, rows)
+    height = 0.45 * max(len(rows), 2) + 1.2
+    if measured:
+        fig, (ax, ax2) = plt.subplots(2, 1, figsize=(9, height + 3.2),
+                                      gridspec_kw={"height_ratios": [height, 3.2]})
+        _draw_progress(ax2, measured, lang)
+    else:
+        fig, ax = plt.subplots(figsize=(9, height))
     if not rows:
         ax.text(0.5, 0.5, "Ingen mål" if lang == "da" else "No goals", ha="center", va="center")
         ax.axis("off")
@@ -51,3 +72,26 @@ def timeline_figure(goals: list[Goal], lang: str = "da"):
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def _draw_progress(ax, items: list, lang: str) -> None:
+    from ingest.progress import STATUS_LABELS, goal_place
+
+    colors = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2")
+    for p, color in zip(items, colors):
+        g = p.goal
+        xs = [m.year for m in p.measurements]
+        ys = [m.value for m in p.measurements]
+        place = goal_place(g)
+        name = f"{(g.indicator or g.topic_da)[:40]} ({place}): {STATUS_LABELS[lang if lang == 'da' else 'en'][p.status]}"
+        ax.plot(xs, ys, "o-", color=color, label=name, linewidth=1.5, markersize=5)
+        if g.deadline:
+            start = min(xs + [g.deadline])
+            ax.hlines(p.target, start, g.deadline, colors=color, linestyles="dashed", linewidth=1)
+            ax.plot([g.deadline], [p.target], marker="x", color=color, markersize=9)
+    unit = "pct." if items[0].measurements[0].kind == "share" else ("antal" if lang == "da" else "count")
+    ax.set_ylabel(unit, fontsize=8)
+    ax.set_xlabel("Målinger (punkter) og mål (✕ ved fristen, stiplet niveau)" if lang == "da"
+                  else "Measurements (points) and targets (✕ at the deadline, dashed level)", fontsize=8)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="best")
