@@ -160,7 +160,7 @@ class Assistant:
                 follow_up: bool = False) -> Answer:
         q = self.correct_typos(analyse(text))
         answer: Answer | None = None
-        if self.use_goals and filters is None and self._measurements:
+        if self.use_goals and filters is None:
             # where things stand: a goal against its measurement, or a count for a year
             answer = self.progress_answerer.answer(q, self._goals, self._measurements)
             if answer is None and not follow_up:  # a follow-up's words are partly the last question's

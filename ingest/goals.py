@@ -103,10 +103,11 @@ def _deadline(text: str) -> int | None:
     for m in _DEADLINE.finditer(text):
         y = m.group(1) or m.group(2)
         before = text[max(0, m.start() - 30): m.start()].lower()
+        explicit = re.match(r"(frem mod|frem til|inden|senest|by|no later than|before)\b", m.group(0), re.I)
         if re.search(r"\b(fra|end|ift\.|i forhold til|sammenlignet med|siden|from|than|compared with|"
                      r"compared to|since)\s*(\S+\s+){0,3}$", before) \
-                and not m.group(2):
-            continue
+                and not m.group(2) and not explicit:
+            continue  # but "fra 60 i 2021 inden 2025": 'inden' names the deadline whatever stands before
         if re.search(r"budgetaftale\w*\s+(for\s+)?$", before):
             continue  # "budgetaftalen for 2025" names the agreement
         years.append(int(y))

