@@ -262,7 +262,14 @@ class ProgressAnswerer:
                        ocr=bool(column(row, "ocr", 0)))
         said = " ".join(m.text.lstrip("• ").split())
         value = _num(m.value, "%" if m.kind == "share" else "", lang)
-        text = f"**{value}** ({m.indicator}, {m.year or year})\n\n{said} [1]"
+        short = f"{value} ({m.indicator}, {m.year or year})"
+        if cit.kind == "table":  # a table row: the cell named by its row and column
+            from assistant.extractive import table_cell
+
+            cell = table_cell(q, m.text)
+            if cell and str(m.year or year) in cell and value.split()[0] in cell:
+                short = cell
+        text = f"**{short}**\n\n{said} [1]"
         return Answer(question=q.text, answer=text, language=lang, abstained=False,
                       citations=(cit,), answerer=self.name)
 
