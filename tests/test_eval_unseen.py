@@ -28,15 +28,20 @@ FLOORS = {"fact_accuracy": 0.60, "recall@5": 0.93, "mrr": 0.86, "cites_expected_
 CEILINGS = {"unsupported_number_rate": 0.0, "answers_over_800": 3}
 
 
-@pytest.fixture(scope="session")
-def unseen_store(tmp_path_factory):
+def _ingested(tmp_path_factory, name: str, at_least: int):
+    """A store of its own with the collection's documents, by the real model and store."""
     from ingest.pipeline import ingest
     from ingest.store import Store
 
-    store = Store(tmp_path_factory.mktemp("unseen-store"), create=True)
-    report = ingest(store, [str(p) for p in eval_set("unseen").corpus], progress=False)
-    assert report.count("failed") == 0 and report.count("added") >= 40, report.summary()
+    store = Store(tmp_path_factory.mktemp(f"{name}-store"), create=True)
+    report = ingest(store, [str(p) for p in eval_set(name).corpus], progress=False)
+    assert report.count("failed") == 0 and report.count("added") >= at_least, report.summary()
     return store
+
+
+@pytest.fixture(scope="session")
+def unseen_store(tmp_path_factory):
+    return _ingested(tmp_path_factory, "unseen", 40)
 
 
 def test_unseen_dev_split_regression_guard(unseen_store):
@@ -71,13 +76,7 @@ PROGRESS_CEILINGS = {"unsupported_number_rate": 0.2}
 
 @pytest.fixture(scope="session")
 def progress_store(tmp_path_factory):
-    from ingest.pipeline import ingest
-    from ingest.store import Store
-
-    store = Store(tmp_path_factory.mktemp("progress-store"), create=True)
-    report = ingest(store, [str(p) for p in eval_set("progress").corpus], progress=False)
-    assert report.count("failed") == 0 and report.count("added") >= 60, report.summary()
-    return store
+    return _ingested(tmp_path_factory, "progress", 60)
 
 
 def test_progress_dev_split_regression_guard(progress_store):
