@@ -192,6 +192,33 @@ class ProgressAnswerer:
                       citations=tuple(citations), goals=goals, answerer=self.name,
                       unmet={"constraint": "measurement", "value": p.goal.topic} if abstained and p else None)
 
+    def _not_that_year(self, q: Question, year: int, elsewhen: list) -> Answer | None:
+        """The figure asked about is recorded, clearly, but for other years only: say so, with
+        the nearest year's figure cited, instead of quoting a figure for another year."""
+        # the year asked for must not be a year of the question's own words ("2024-tællingen")
+        close = [(sc, m) for sc, m in elsewhen if sc >= 0.75]
+        if not close:
+            return None
+        years = sorted({m.year for _, m in close})
+        nearest = min(close, key=lambda sm: (abs(sm[1].year - year), -sm[0]))[1]
+        rows = self.catalog.chunks_by_id([nearest.chunk_id] if nearest.chunk_id else [])
+        row = rows.get(nearest.chunk_id or "")
+        if row is None:
+            return None
+        lang = "da" if q.language == "da" else "en"
+        listed = ", ".join(map(str, years[-6:]))
+        text = (f"Dokumenterne har ikke tallet for {year}, kun for {listed}. Nærmeste: "
+                f"»{' '.join(nearest.text.split())}« [1]" if lang == "da" else
+                f"The documents do not give this figure for {year}, only for {listed}. The nearest: "
+                f"“{' '.join(nearest.text.split())}” [1]")
+        cit = Citation(n=1, source=row["source"], title=row["title"], date=row["date"],
+                       doc_type=row["doc_type"], text=row["text"], score=1.0, chunk_id=nearest.chunk_id,
+                       start=row["start"], end=row["end"], quote=nearest.text,
+                       kind=column(row, "kind") or "text", page=column(row, "page"),
+                       ocr=bool(column(row, "ocr", 0)))
+        return Answer(question=q.text, answer=text, language=lang, abstained=True, citations=(cit,),
+                      answerer=self.name, unmet={"constraint": "entity", "value": str(year)})
+
     def _title(self, doc_id: str) -> str:
         cache = self.__dict__.setdefault("_titles", {})
         if doc_id not in cache:
@@ -221,9 +248,9 @@ class ProgressAnswerer:
         weight = [max((idf(t) for t in c if idf(t) < unseen), default=0.0) if idf else 1.0
                   for c in q.concepts]
         total = sum(weight) or 1.0
-        pool = []
+        pool, elsewhen = [], []
         for m in measurements:
-            if m.topic not in q.topics or m.year != year:
+            if m.topic not in q.topics or m.year is None:
                 continue
             if (m.kind == "change") != asks_change or (not asks_change and (m.kind == "share") != asks_share):
                 continue
@@ -237,7 +264,13 @@ class ProgressAnswerer:
                 continue
             words = set(content_terms(f"{m.indicator} {m.text} {m.scope} {self._title(m.doc_id)}"))
             got = sum(weight[i] for i, c in enumerate(q.concepts) if any(stem_match(t, words) for t in c))
-            pool.append((got / total, m))
+            (pool if m.year == year else elsewhen).append((got / total, m))
+        if doc_text is not None and names:
+            from assistant.extractive import entity_in
+
+            elsewhen = [(sc, m) for sc, m in elsewhen if all(entity_in(e, doc_text(m.doc_id)) for e in names)]
+        if not pool or max(sc for sc, _ in pool) < 0.5:
+            return self._not_that_year(q, year, elsewhen)
         if not pool:
             return None
         pool.sort(key=lambda sm: (-sm[0], sm[1].doc_date or ""), reverse=False)

@@ -181,6 +181,10 @@ def test_was_it_met_cites_the_goal_and_the_measurement_through_the_real_store(tm
     r = cli("ask", "--store", str(store), "--json", "How far is Lindvig from its 2025 homelessness target?")
     a = json.loads(r.stdout.splitlines()[0])
     assert "171" in a["answer"] and "150" in a["answer"] and "21" in a["answer"], a["answer"]
+    # a year the records do not have: said so, not answered with another year's figure
+    r = cli("ask", "--store", str(store), "--json", "Hvor mange borgere var i hjemløshed i Lindvig i 2019?")
+    a = json.loads(r.stdout.splitlines()[0])
+    assert a["abstained"] and "ikke tallet for 2019, kun for 2025" in a["answer"], a["answer"]
     # the measurements are a table of their own, kept in step with the documents
     rows = json.loads(cli("measurements", "--store", str(store), "--json").stdout)
     assert {(m["value"], m["year"], m["source"]) for m in rows} >= {(171.0, 2025, "status.md")}
