@@ -9,6 +9,7 @@ from assistant.evidence import EvidenceScorer, Unit, person_names
 from assistant.models import Answer, Citation, Hit
 from assistant.question import Question
 from assistant.templates import t
+from ingest.clean import row_cells
 from ingest.dates import find_dates
 from ingest.numbers import find_quantities, normalise_number, parse_number
 from ingest.text import content_terms, words
@@ -266,7 +267,6 @@ def short_answer(q: Question, unit: Unit, hit_date: str | None = None, hit_text:
     return None
 
 
-_CELL = re.compile(r"(?:^|;\s)([^:;]{1,60}):\s([^;]*)")
 _NUMBER = re.compile(r"\d")
 
 
@@ -275,11 +275,7 @@ def table_cell(q: Question, row: str) -> str | None:
     'År: 2021; Registrerede hjemløse: 1.234; Heraf unge: 310' asked how many homeless there
     were in 2021 gives '2021, Registrerede hjemløse: 1.234'. The column is the one whose
     header shares the question's words (or the asked year), else the only number column."""
-    cells = [(h.strip(), c.strip()) for h, c in _CELL.findall(row)]
-    if cells and ": " in cells[0][1]:  # 'Deaths: 2020: 186; ...': a row label, its header empty
-        label = cells[0][0]
-        head, value = cells[0][1].split(": ", 1)
-        cells = [("", label), (head, value)] + cells[1:]
+    cells = row_cells(row)
     if len(cells) < 2:
         return None
     label = cells[0][1]

@@ -7,7 +7,6 @@ from dataclasses import asdict
 
 from assistant.models import Answer, Citation
 from assistant.question import Question
-from ingest.catalog import column
 from ingest.models import Goal
 from ingest.numbers import format_quantity
 from assistant.evidence import stem_match
@@ -190,12 +189,7 @@ class GoalAnswerer:
             used += len(line) + 1
             if g.chunk_id not in numbers:
                 numbers[g.chunk_id] = n
-                citations.append(Citation(
-                    n=n, source=g.source, title=row["title"], date=row["date"],
-                    doc_type=row["doc_type"], text=row["text"], score=1.0, chunk_id=g.chunk_id,
-                    start=row["start"], end=row["end"], quote=g.text,
-                    kind=column(row, "kind") or "text", page=column(row, "page"),
-                    ocr=bool(column(row, "ocr", 0))))
+                citations.append(Citation.of_row(n, row, g.text))
             else:
                 c = citations[n - 1]
                 citations[n - 1] = Citation(**{**c.__dict__, "quote": f"{c.quote} … {g.text}"})

@@ -102,6 +102,17 @@ class Citation:
                    text=hit.text, score=hit.score, chunk_id=hit.chunk_id, start=hit.start,
                    end=hit.end, quote=quote, kind=hit.kind, page=hit.page, ocr=hit.ocr)
 
+    @classmethod
+    def of_row(cls, n: int, row, quote: str = "") -> Citation:
+        """The citation [n] of a catalog chunk row (goal and measurement answers)."""
+        from ingest.catalog import column
+
+        return cls(n=n, source=row["source"], title=row["title"], date=row["date"],
+                   doc_type=row["doc_type"], text=row["text"], score=1.0, chunk_id=row["chunk_id"],
+                   start=row["start"], end=row["end"], quote=quote,
+                   kind=column(row, "kind") or "text", page=column(row, "page"),
+                   ocr=bool(column(row, "ocr", 0)))
+
     def where(self, lang: str = "en") -> str:
         """'p. 3, OCR' / 's. 3, OCR' / 'table': where in the document the passage stands."""
         parts = []

@@ -8,7 +8,6 @@ import re
 from assistant.goal_answers import by_relevance, select_goals
 from assistant.models import Answer, Citation
 from assistant.question import Question
-from ingest.catalog import column
 from ingest.models import Goal, Measurement
 from ingest.numbers import format_number
 from ingest.progress import Progress, goal_place, is_subpopulation, place_of, progress
@@ -118,11 +117,7 @@ class ProgressAnswerer:
             for c in citations:
                 if c.chunk_id == chunk_id:
                     return c.n
-            citations.append(Citation(
-                n=len(citations) + 1, source=row["source"], title=row["title"], date=row["date"],
-                doc_type=row["doc_type"], text=row["text"], score=1.0, chunk_id=chunk_id,
-                start=row["start"], end=row["end"], quote=quote, kind=column(row, "kind") or "text",
-                page=column(row, "page"), ocr=bool(column(row, "ocr", 0))))
+            citations.append(Citation.of_row(len(citations) + 1, row, quote))
             return len(citations)
 
         ng = cite(g.chunk_id, g.text)
@@ -211,11 +206,7 @@ class ProgressAnswerer:
                 f"»{' '.join(nearest.text.split())}« [1]" if lang == "da" else
                 f"The documents do not give this figure for {year}, only for {listed}. The nearest: "
                 f"“{' '.join(nearest.text.split())}” [1]")
-        cit = Citation(n=1, source=row["source"], title=row["title"], date=row["date"],
-                       doc_type=row["doc_type"], text=row["text"], score=1.0, chunk_id=nearest.chunk_id,
-                       start=row["start"], end=row["end"], quote=nearest.text,
-                       kind=column(row, "kind") or "text", page=column(row, "page"),
-                       ocr=bool(column(row, "ocr", 0)))
+        cit = Citation.of_row(1, row, nearest.text)
         return Answer(question=q.text, answer=text, language=lang, abstained=True, citations=(cit,),
                       answerer=self.name, unmet={"constraint": "entity", "value": str(year)})
 
@@ -288,11 +279,7 @@ class ProgressAnswerer:
         row = rows.get(m.chunk_id or "")
         if row is None:
             return None
-        cit = Citation(n=1, source=row["source"], title=row["title"], date=row["date"],
-                       doc_type=row["doc_type"], text=row["text"], score=1.0, chunk_id=m.chunk_id,
-                       start=row["start"], end=row["end"], quote=m.text,
-                       kind=column(row, "kind") or "text", page=column(row, "page"),
-                       ocr=bool(column(row, "ocr", 0)))
+        cit = Citation.of_row(1, row, m.text)
         said = " ".join(m.text.lstrip("• ").split())
         value = _num(m.value, "%" if m.kind == "share" else "", lang)
         short = f"{value} ({m.indicator}, {m.year or year})"
@@ -325,9 +312,17 @@ def _done(p: Progress) -> bool:
         or (p.bound in ("at_least", "above") and p.measurement.value >= p.target))
 
 
+_KNOWN_PLACES: list = [None, set()]  # [the list of records, the places they name]
+
+
 def _named_place(text: str, measurements: list[Measurement]) -> str | None:
-    """A municipality the question names without 'Kommune' ("in Østervig"), as measurements have it."""
-    known = {m.scope for m in measurements if m.scope not in ("national",) and not is_subpopulation(m.scope)}
+    """A municipality the question names without 'Kommune' ("in Østervig"), as measurements have
+    it. The places are collected once per list of records (the assistant reloads the list when
+    the store changes), not once per question."""
+    if _KNOWN_PLACES[0] is not measurements:  # held, so its identity cannot be reused
+        _KNOWN_PLACES[:] = [measurements, {m.scope for m in measurements
+                                           if m.scope != "national" and not is_subpopulation(m.scope)}]
+    known = _KNOWN_PLACES[1]
     for word in re.findall(r"\b[A-ZÆØÅ][a-zæøå]+", text):
         base = word[:-1] if word.endswith("s") and word[:-1] in known else word
         if base in known:

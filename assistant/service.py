@@ -114,13 +114,9 @@ class Assistant:
     def _doc_place(self, doc_id: str) -> str:
         """'national' or the municipality a document is from (for linking measurements)."""
         if doc_id not in self._places:
-            from ingest.measurements import _document_scope
-            from ingest.models import Document
+            from ingest.progress import place_of_document
 
-            row = self.store.catalog.document_by_id(doc_id)
-            self._places[doc_id] = "national" if row is None else _document_scope(Document(
-                row["doc_id"], row["source"], row["path"], row["title"] or "", row["date"],
-                row["doc_type"], row["issuer"], row["language"], row["text"] or ""))
+            self._places[doc_id] = place_of_document(self.store.catalog.document_by_id(doc_id))
         return self._places[doc_id]
 
     def _doc_text(self, doc_id: str) -> str:

@@ -286,8 +286,7 @@ class Catalog:
         c.executemany("DELETE FROM chunks_fts WHERE rowid=?", [(r,) for r in rids])
         c.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
         c.execute("DELETE FROM goals WHERE doc_id=?", (doc_id,))
-        if c.execute("SELECT 1 FROM sqlite_master WHERE name='measurements'").fetchone():
-            c.execute("DELETE FROM measurements WHERE doc_id=?", (doc_id,))
+        c.execute("DELETE FROM measurements WHERE doc_id=?", (doc_id,))
         c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
 
     # -- chunks and lexical search --------------------------------------------------------

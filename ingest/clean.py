@@ -122,9 +122,6 @@ def _cells(line: str) -> list[str] | None:
     return [c.strip() for c in s.strip("|").split("|")]
 
 
-_SPACED = re.compile(r"\S(?:.*?\S)?(?=\s{2,}|$)")
-
-
 def _spaced_cells(line: str) -> list[str] | None:
     """The cells of a line laid out in columns by runs of spaces (PDF text, plain-text reports)."""
     if "|" in line or not re.search(r"\S\s{2,}\S", line.strip()):
@@ -193,6 +190,20 @@ def _linearise_tables(lines: list[str]) -> list[str]:
 
 
 _RawBlock = tuple[str, str, int, int | None]  # kind, text, level, page
+
+
+_ROW_CELL = re.compile(r"(?:^|;\s)([^:;]{1,60}):\s([^;]*)")
+
+
+def row_cells(row: str) -> list[tuple[str, str]]:
+    """The (header, cell) pairs of a row block as _linearise_tables wrote it. A row label under
+    an empty header cell ('Deaths: 2020: 186; 2024: 247') comes first with an empty header."""
+    cells = [(h.strip(), c.strip()) for h, c in _ROW_CELL.findall(row)]
+    if cells and ": " in cells[0][1]:
+        label = cells[0][0]
+        head, value = cells[0][1].split(": ", 1)
+        cells = [("", label), (head, value)] + cells[1:]
+    return cells
 
 
 def _raw_blocks(text: str, pages: bool = False) -> list[_RawBlock]:

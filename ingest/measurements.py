@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from ingest.clean import row_cells
 from ingest.models import Block, Chunk, Document, Measurement
 from ingest.numbers import find_quantities
 from ingest.text import split_sentences
@@ -59,7 +60,6 @@ _NATIONAL = re.compile(r"\b(danmark|denmark|landsplan|hele landet|national\w*|la
 _MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+[Kk]ommune\b|"
                            r"\b([A-ZÆØÅ][a-zæøå]+) [Mm]unicipality\b")
 _PHONE_ETC = re.compile(r"\b(tlf|telefon|phone|cvr|§|stk\.|side|page|punkt|nr\.|uge|week)\s*$", re.I)
-_CELL = re.compile(r"(?:^|;\s)([^:;]{1,60}):\s([^;]*)")
 _TARGET_HEADER = re.compile(r"\b(mål\w*|target\w*|goal\w*|forventet|prognose|forecast|budget)\b", re.I)
 _SHARE_HEADER = re.compile(r"\b(andel\w*|share|pct\.?|procent|percent|%)", re.I)
 
@@ -195,11 +195,7 @@ def _row_measurements(doc: Document, chunks: list[Chunk], block: Block, heading:
                       doc_scope: str) -> list[Measurement]:
     """'År: 2024; Borgere i hjemløshed: 212; Heraf 18-24 år: 41' gives a count of each column
     for 2024; 'Borgere i hjemløshed: 2020: 241; 2024: 212' one for each year column."""
-    cells = [(h.strip(), c.strip()) for h, c in _CELL.findall(block.text)]
-    if cells and ": " in cells[0][1]:  # a row label under an empty header cell
-        label = cells[0][0]
-        head, value = cells[0][1].split(": ", 1)
-        cells = [("", label), (head, value)] + cells[1:]
+    cells = row_cells(block.text)
     if len(cells) < 2:
         return []
     label_head, label = cells[0]
@@ -322,19 +318,9 @@ def _noun_unit(text: str) -> str:
     return ""
 
 
-def _implicit_unit(sentence: str, end: int) -> str:
-    word = re.match(r"\s*([a-zæøå-]+)", sentence[end:end + 30], re.I)
-    if word and re.match(r"(borger|person|hjemløs|unge|børn|ældre|mennesk|people|homeless|"
-                         r"individual|dødsfald|death|gadesover|rough)", word.group(1), re.I):
-        return "deaths" if re.match(r"(dødsfald|death)", word.group(1), re.I) else "persons"
-    return ""
-
-
 _VERB = re.compile(r"\b(var|er|blev|bliver|steg|stiger|faldt|falder|lå|ligger|udgjorde|udgør|"
                    r"nåede|har|havde|was|were|is|are|rose|fell|stood|reached|amounted|has|had|"
                    r"increased|decreased|dropped|grew)\b", re.I)
-_PERSON_WORDS = re.compile(r"\b(borger\w*|person\w*|hjemløs\w*|unge|børn|ældre|mennesker|"
-                           r"gadesover\w*|people|persons|homeless|individuals|young people)\b", re.I)
 
 
 def _indicator(sentence: str, start: int, end: int, unit_word: str = "") -> str:

@@ -204,18 +204,21 @@ def progress(g: Goal, measurements: list[Measurement], doc_places: dict[str, str
     return result("unknown", before[-1] if before else latest)
 
 
-def document_places(catalog) -> dict[str, str]:
-    """doc_id -> 'national' or the municipality, for every stored document."""
+def place_of_document(row) -> str:
+    """'national' or the municipality a stored document (a catalog row) is from."""
     from ingest.measurements import _document_scope
     from ingest.models import Document
 
-    places = {}
-    for r in catalog.documents():
-        row = catalog.document_by_id(r["doc_id"])
-        places[r["doc_id"]] = _document_scope(Document(
-            row["doc_id"], row["source"], row["path"], row["title"] or "", row["date"], row["doc_type"],
-            row["issuer"], row["language"], row["text"] or ""))
-    return places
+    if row is None:
+        return "national"
+    return _document_scope(Document(row["doc_id"], row["source"], row["path"], row["title"] or "",
+                                    row["date"], row["doc_type"], row["issuer"], row["language"],
+                                    row["text"] or ""))
+
+
+def document_places(catalog) -> dict[str, str]:
+    """doc_id -> 'national' or the municipality, for every stored document."""
+    return {r["doc_id"]: place_of_document(catalog.document_by_id(r["doc_id"])) for r in catalog.documents()}
 
 
 def progress_by_goal(catalog, goals: list[Goal] | None = None) -> dict[str, Progress]:
