@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from ingest.models import Block, Chunk, Document
 from ingest.text import split_sentences
 
@@ -98,3 +100,18 @@ def chunk_document(doc: Document) -> list[Chunk]:
 
 def _is_table(block: Block) -> bool:
     return block.kind in ("table", "row")
+
+
+class ChunkIndex:
+    """Which chunk holds an offset: chunks are in document order, so a binary search (a long
+    document's goals cost n log n, not n squared)."""
+
+    def __init__(self, chunks: list[Chunk]):
+        self.chunks, self.starts = chunks, [c.start for c in chunks]
+
+    def at(self, start: int) -> str | None:
+        i = bisect.bisect_right(self.starts, start) - 1
+        for c in self.chunks[max(i - 1, 0): i + 2]:  # neighbours too: spans may overlap or gap
+            if c.start <= start < c.end:
+                return c.chunk_id
+        return next((c.chunk_id for c in self.chunks if c.start <= start < c.end), None)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 from dataclasses import dataclass, replace
 
+from ingest.chunk import ChunkIndex
 from ingest.dates import find_dates
 from ingest.goal_fields import indicator_of, target_group_of
 from ingest.models import Block, Chunk, Document, Goal, Quantity
@@ -283,7 +283,7 @@ def extract_goals(doc: Document, chunks: list[Chunk]) -> list[Goal]:
     listed: list[bool] = []  # whether each goal stood in a goal list or under a goal heading
     blocks = list(doc.blocks)
     units = _units(doc)
-    index = _ChunkIndex(chunks)
+    index = ChunkIndex(chunks)
     unit_iter = iter(units)
     pending = next(unit_iter, None)
     for bi, block in enumerate(blocks):
@@ -432,21 +432,6 @@ def _area_from_text(text: str) -> str | None:
     if re.search(r"\b(børn|unge|ungdom\w*|elever)\b", text, re.I):
         return "children and young people"
     return None
-
-
-class _ChunkIndex:
-    """Which chunk holds an offset: chunks are in document order, so a binary search (a long
-    document's goals cost n log n, not n squared)."""
-
-    def __init__(self, chunks: list[Chunk]):
-        self.chunks, self.starts = chunks, [c.start for c in chunks]
-
-    def at(self, start: int) -> str | None:
-        i = bisect.bisect_right(self.starts, start) - 1
-        for c in self.chunks[max(i - 1, 0): i + 2]:  # neighbours too: spans may overlap or gap
-            if c.start <= start < c.end:
-                return c.chunk_id
-        return next((c.chunk_id for c in self.chunks if c.start <= start < c.end), None)
 
 
 def _dedupe(goals: list[Goal]) -> list[Goal]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from ingest.chunk import ChunkIndex
 from ingest.clean import row_cells
 from ingest.models import Block, Chunk, Document, Measurement
 from ingest.numbers import find_quantities
@@ -69,6 +70,7 @@ def extract_measurements(doc: Document, chunks: list[Chunk], goals=()) -> list[M
     the document's `goals` (a goal's own numbers are its target and baseline)."""
     spans = [(g.start, g.end) for g in goals]
     out: list[Measurement] = []
+    chunks = ChunkIndex(chunks)  # which chunk holds a span, by binary search
     doc_scope = _document_scope(doc)
     heading = caption = doc.title
     # the year a sentence without one speaks of ("... faldt til 388."): the document's own year
@@ -108,7 +110,7 @@ def _reference_year(doc: Document) -> int | None:
     return None
 
 
-def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: int, b: int,
+def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: int, b: int,
                            heading: str, doc_scope: str, context_year: int | None = None
                            ) -> list[Measurement]:
     sentence = block.text[a:b]
@@ -191,7 +193,7 @@ def _sentence_measurements(doc: Document, chunks: list[Chunk], block: Block, a: 
     return found
 
 
-def _row_measurements(doc: Document, chunks: list[Chunk], block: Block, heading: str, caption: str,
+def _row_measurements(doc: Document, chunks: ChunkIndex, block: Block, heading: str, caption: str,
                       doc_scope: str) -> list[Measurement]:
     """'År: 2024; Borgere i hjemløshed: 212; Heraf 18-24 år: 41' gives a count of each column
     for 2024; 'Borgere i hjemløshed: 2020: 241; 2024: 212' one for each year column."""
@@ -399,7 +401,7 @@ def _document_scope(doc: Document) -> str:
 
 def _record(doc, chunks, start, end, unit_start, unit_end, text, indicator, topic, value, unit,
             year, period, scope, kind) -> Measurement:
-    chunk_id = next((c.chunk_id for c in chunks if c.start <= start < c.end), None)
+    chunk_id = chunks.at(start)
     key = f"{doc.doc_id}:{start}:{value}:{year}:{period}"
     return Measurement(
         measurement_id=hashlib.sha256(key.encode()).hexdigest()[:16], doc_id=doc.doc_id,
