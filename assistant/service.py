@@ -19,7 +19,7 @@ from assistant.question import Question, analyse
 from assistant.retrieve import Retriever
 from assistant.safety import sanitise
 from ingest.models import Goal
-from ingest.text import content_terms
+from ingest.text import content_terms, stated_language
 from ingest.store import Store
 
 
@@ -153,8 +153,8 @@ class Assistant:
         return replace(q, concepts=tuple(concepts), terms=terms)
 
     def _answer(self, text: str, filters: Filters | None, mode: str | None, on_token=None,
-                follow_up: bool = False) -> Answer:
-        q = self.correct_typos(analyse(text))
+                follow_up: bool = False, language: str | None = None, llm=None) -> Answer:
+        q = self.correct_typos(analyse(text, language))
         answer: Answer | None = None
         if self.use_goals and filters is None:
             # where things stand: a goal against its measurement, or a count for a year
@@ -165,8 +165,8 @@ class Assistant:
                 return answer
         if self.use_goals and q.goal_question and filters is None:
             answer = self.goal_answerer.answer(q, self._goals)
-            if answer is not None and self.llm is not None:
-                return self.llm.answer(q, list(answer.citations), fallback=answer,
+            if answer is not None and llm is not None:
+                return llm.answer(q, list(answer.citations), fallback=answer,
                                        goals=list(answer.goals), on_token=on_token)
         if answer is None:
             hits = self.retriever.search(q, self.top_k, filters, mode=mode, idf=self._idf)  # type: ignore[arg-type]
@@ -174,16 +174,19 @@ class Assistant:
                 # a name or year the first passages lack: look wider before saying the documents lack it
                 hits = self.retriever.search(q, self.top_k * 3, filters, mode="hybrid", idf=self._idf)
             answer = self.extractive.answer(q, hits)
-            if self.llm is not None:
-                return self.llm.answer(q, hits, fallback=answer, on_token=on_token)
+            if llm is not None:
+                return llm.answer(q, hits, fallback=answer, on_token=on_token)
         return answer
 
     def ask(self, question: str, *, history: list[tuple[str, str]] | None = None,
-            filters: Filters | None = None, mode: str | None = None, on_token=None) -> Answer:
+            filters: Filters | None = None, mode: str | None = None, on_token=None,
+            use_llm: bool = True) -> Answer:
         """Answer one question.
 
         Args:
             history: the conversation so far as (question, answer) pairs.
+            use_llm: False answers without the chat model even where one is set (the UI checks
+                that its example questions are answerable this way: fast, and the same evidence).
             on_token: with an LLM answerer, called with each token as it streams in (the
                 returned Answer is the verified text, which may differ).
         """
@@ -194,16 +197,20 @@ class Assistant:
             q = analyse(question or "")
             return abstain(q, "reason_injection" if injected else "reason_empty")
         full = standalone(text, history)
-        if self.llm is not None and history and is_follow_up(text):
-            full = self.llm.condense(text, history) or full  # the model reads the conversation
+        llm = self.llm if use_llm else None
+        if llm is not None and history and is_follow_up(text):
+            full = llm.condense(text, history) or full  # the model reads the conversation
         parts = split_compound(full)
         follow_up = bool(history) and is_follow_up(text)
+        # a follow-up is answered in the language it was asked in, though the question it is
+        # rewritten into borrows the previous (perhaps other-language) question's words
+        language = stated_language(text) if follow_up else None
         if len(parts) > 1:
-            answers = [self._answer(p, filters, mode, on_token, follow_up) for p in parts]
+            answers = [self._answer(p, filters, mode, on_token, follow_up, language, llm) for p in parts]
             answer = merge(answers, full)
         else:
-            answer = self._answer(full, filters, mode, on_token, follow_up)
-        q = analyse(full)
+            answer = self._answer(full, filters, mode, on_token, follow_up, language, llm)
+        q = analyse(full, language)
         notice = None
         if q.language not in ("da", "en"):
             notice = "Questions are answered in Danish and English; this one is answered in English."
@@ -212,3 +219,4 @@ class Assistant:
         notice = " ".join(x for x in (answer.notice, notice) if x) or None
         return replace(answer, question=question, standalone_question=full, notice=notice,
                        timings={"total_ms": round((time.perf_counter() - t0) * 1000, 1)})
+

@@ -122,6 +122,17 @@ def detect_language(text: str) -> str:
     return best
 
 
+def stated_language(text: str) -> str | None:
+    """'da' or 'en' when the words as typed say which ("and for drug deaths?"); None when they
+    are too few to tell ("Vejle?")."""
+    toks = words(text)
+    da = sum(t in _LANG_WORDS["da"] for t in toks) + (2 if _DA_CHARS.search(text) else 0)
+    en = sum(t in _LANG_WORDS["en"] for t in toks)
+    if da == en:
+        return None
+    return "da" if da > en else "en"
+
+
 _ABBREV = re.compile(
     r"\b(bl\.a|f\.eks|fx|mht|ifm|jf|nr|ca|kr|mio|mia|pct|stk|osv|mv|dvs|evt|inkl|ekskl|tlf|"
     r"d|hhv|vedr|bilag|e\.g|i\.e|etc|mr|mrs|dr|no|vs|st|sept|okt|nov|dec|jan|feb|aug|apr|jun|jul)\.$",

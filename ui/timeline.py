@@ -60,18 +60,40 @@ def timeline_figure(goals: list[Goal], lang: str = "da", progress: dict | None =
         end = g.deadline or start + 1
         years += [start, end]
         color = "#9ca3af" if g.superseded_by else ("#2563eb" if g.kind == "numeric_target" else "#16a34a")
-        ax.plot([start, end], [y, y], color=color, linewidth=6, solid_capstyle="round", alpha=0.85)
-        ax.text(end + 0.15, y, goal_label(g, lang) + (f" (→ {g.deadline})" if g.deadline else ""),
-                va="center", fontsize=8, color="#374151" if not g.superseded_by else "#9ca3af")
+        ax.plot([start, end], [y + 0.12, y + 0.12], color=color, linewidth=5, solid_capstyle="butt", alpha=0.85)
+        # the label above its lane, from the lane's start: it never runs off the right edge
+        ax.text(start, y - 0.12, goal_label(g, lang) + (f" (→ {g.deadline})" if g.deadline else ""),
+                va="bottom", ha="left", fontsize=7.5, color="#374151" if not g.superseded_by else "#6b7280")
     ax.set_yticks(range(len(rows)), [(g.programme or g.source)[:38] for g in rows], fontsize=7)
-    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.4, -0.7)  # top to bottom, room for the first label
     if years:
-        ax.set_xlim(min(years) - 0.5, max(years) + 9)
+        ax.set_xlim(min(years) - 0.5, max(years) + 1)
     ax.set_xlabel("År (fra annoncering til frist; grå = afløst)" if lang == "da"
                   else "Year (from announcement to deadline; grey = superseded)", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
+    _fit_labels(fig, ax)
     return fig
+
+
+def _fit_labels(fig, ax) -> None:
+    """Widen the year axis until every lane label ends inside the plot: a label starting at
+    data x0 and W pixels wide fits when (R - x0) * P / (R - L) >= W, P the axes' width in pixels,
+    L and R the axis limits; so R >= (x0 - W * L / P) / (1 - W / P)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    left, right = ax.get_xlim()
+    width = ax.get_window_extent(renderer).width
+    need = right
+    for t in ax.texts:
+        w = t.get_window_extent(renderer).width + 6
+        if w >= 0.9 * width:  # longer than the plot itself: shorten it
+            text = t.get_text()
+            t.set_text(text[: max(10, int(len(text) * 0.85 * width / w))] + "…")
+            w = t.get_window_extent(renderer).width + 6
+        x0 = t.get_position()[0]
+        need = max(need, (x0 - w * left / width) / (1 - w / width))
+    ax.set_xlim(left, need)
 
 
 def _draw_progress(ax, items: list, lang: str) -> None:
