@@ -16,19 +16,41 @@ DEFAULT_QUESTIONS = Path(__file__).parent / "questions" / "questions.jsonl"
 
 
 def load_questions(path: Path | str = DEFAULT_QUESTIONS, split: str | None = None) -> list[dict]:
+    """The items of a question set. A draft (from `policyqa feedback export --format eval`), an
+    item whose answerable is not true or false, and an answerable item without expected facts
+    are refused, whatever the split, so that none is scored."""
+    from policyqa.errors import UsageError
+
     items = []
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if line.strip():
                 try:
-                    items.append(json.loads(line))
+                    item = json.loads(line)
                 except json.JSONDecodeError as e:
-                    from policyqa.errors import UsageError
-
                     raise UsageError(f"{path}:{n}: not valid JSON ({e.msg})") from e
+                _check_item(item, f"{path}:{n}")
+                items.append(item)
     if split and split != "all":
         items = [i for i in items if i.get("split") == split]
     return items
+
+
+def _check_item(item, where: str) -> None:
+    from policyqa.errors import UsageError
+
+    if not isinstance(item, dict):
+        raise UsageError(f"{where}: not a question item (a JSON object)")
+    name = item.get("id", "?")
+    if item.get("status") == "draft":
+        raise UsageError(f"{where}: item '{name}' is a draft: fill in answerable, expected_facts "
+                         f"and expected_sources and remove \"status\" before evaluating it")
+    if not isinstance(item.get("answerable", True), bool):
+        raise UsageError(f"{where}: item '{name}' has answerable {json.dumps(item['answerable'])} "
+                         f"(use true or false)")
+    if item.get("answerable", True) and not item.get("expected_facts"):
+        raise UsageError(f"{where}: item '{name}' is answerable but has no expected_facts "
+                         f"(it would be scored correct whatever the answer)")
 
 
 @dataclass

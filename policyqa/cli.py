@@ -367,10 +367,17 @@ def fit_cmd(
 @feedback_app.command("export")
 def feedback_export(
     out: Optional[Path] = typer.Option(None, "--out", help="File to write (default: stdout)."),
-    fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl, csv or eval (the questions marked "
+                            "bad as draft evaluation items, JSONL, for a person to complete)."),
     store: Optional[Path] = StoreOpt,
 ) -> None:
     """Export feedback (question, answer, citations, rating, comment) for the evaluation set.
+
+    With --format eval, each question marked bad is written once as a draft item of the
+    question-set format (split dev, "status": "draft", the assistant's answer under "draft"):
+    fill in answerable and the expected facts and sources, and remove "status", before adding it
+    to a dev split; the evaluation refuses a draft (policyqa feedback export --format eval
+    --out drafts.jsonl).
 
     Example: policyqa feedback export --format csv --out feedback.csv
     """
@@ -380,6 +387,9 @@ def feedback_export(
     s = settings(store=store)
     cat = Catalog(s.store_path() / "catalog.sqlite", create=False, read_only=True)
     text = export_feedback(cat.feedback(), fmt)
+    if fmt == "eval" and not text:
+        print("no feedback marked bad", file=sys.stderr)
+        return
     if out:
         out.write_text(text, encoding="utf-8")
     else:
