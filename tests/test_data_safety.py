@@ -114,17 +114,17 @@ def test_upload_with_a_taken_name_never_replaces_another_document(tmp_path, reli
     first.write_text("Vejle Kommune vil halvere antallet af hjemløse inden 2030.", encoding="utf-8")
     second.write_text("Odense Kommune har 412 borgere i misbrugsbehandling i 2025.", encoding="utf-8")
     ctl.upload([str(first)])
-    status = ctl.upload([str(second)])
+    status = ctl.upload([str(second)], lang="en")
     reliability["bad inputs tried"] += 1
     sources = sorted(r["source"] for r in store.catalog.documents())
     assert sources == ["notes_1-2.txt", "notes_1.txt"], (sources, status)
     assert "stored as notes\\_1-2.txt" in status  # Markdown-escaped in the UI
-    assert "unchanged" in ctl.upload([str(first)])  # the same bytes again: no third copy
+    assert "unchanged" in ctl.upload([str(first)], lang="en")  # the same bytes again: no third copy
     assert len(store.catalog.documents()) == 2
     third = tmp_path / "c" / "notes_1.txt"
     third.parent.mkdir()
     third.write_text("Aarhus Kommune vil have 300 flere i job i 2027.", encoding="utf-8")
-    assert "updated" in ctl.upload([str(third)], replace=True)  # an explicit replace
+    assert "updated" in ctl.upload([str(third)], replace=True, lang="en")  # an explicit replace
     docs = {r["source"]: r for r in store.catalog.documents()}
     assert len(docs) == 2 and "300" in store.catalog.document_by_id(docs["notes_1.txt"]["doc_id"])["text"]
 

@@ -5,11 +5,60 @@ import pytest
 pytestmark = pytest.mark.integration
 
 
-def test_app_builds_and_streams_an_answer(assistant):
+def test_app_answers_with_linked_citations_and_clears_the_panel_on_a_refusal(assistant):
+    """The chat handler as the browser calls it: links per citation, the first source opened,
+    feedback shown once an answer exists, and a refusal leaves no stale passage behind."""
     from ui.app import build_app
+    from ui.controller import Session
 
     app = build_app(assistant)
-    assert app is not None
+    fns = {getattr(f.fn, "__name__", ""): f.fn for f in app.fns.values()}
+    respond, sess = fns["respond"], Session()
+    *_, last = respond("Hvad er målet for hjemløshed?", [], sess, [], "", "")
+    history, sess, sources, passage, box, feedback = last
+    assert "](#cite-0-1)" in history[-1]["content"] and "<mark>" in passage
+    assert feedback["visible"] is True and box == ""
+    *_, last = respond("Hvad koster en billet til månen i 2031?", history, sess, [], "", "")
+    assert "<mark>" not in last[3] and "ingen kilder" in last[3]
+
+
+def test_examples_are_built_from_the_store_and_answerable(assistant):
+    from ui.controller import Controller
+
+    ctl = Controller(assistant)
+    for lang in ("da", "en"):
+        examples = ctl.examples(lang)
+        assert len(examples) >= 3, examples
+        for q in examples:
+            a = assistant.ask(q)
+            assert not a.abstained and a.citations, q
+    goals = assistant.store.catalog.goals()
+    held = ({g.topic_da for g in goals} | {g.topic_en for g in goals} | {g.set_by for g in goals if g.set_by}
+            | {r["title"] for r in assistant.store.catalog.documents() if r["title"]})
+    for q in ctl.examples("da") + ctl.examples("en"):
+        assert any(h in q for h in held), q  # names something the store holds
+
+
+def test_goals_table_and_csv_speak_the_ui_language(assistant):
+    import csv
+    import io
+    from pathlib import Path
+
+    from ui.controller import Controller
+
+    ctl = Controller(assistant)
+    frame, cards = ctl.goals_table("homelessness", None, None, None, "da")
+    assert list(frame.columns) == ["Emne", "Mål", "Frist", "Status", "Fremdrift", "Sat af", "Dato"]
+    cells = " ".join(frame.astype(str).values.ravel())
+    assert "afløst" in cells and "superseded" not in cells and "decrease" not in cells
+    assert cards.count('class="goal-card"') == len(frame)
+    raw = Path(ctl.goals_csv_file("homelessness", None, None, None, "da")).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads æøå right
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == len(frame) and {r["Emne"] for r in rows} == {"hjemløshed"}
+    other = ctl.goals_csv_file("prostitution", None, None, None, "en")
+    assert other != ctl.goals_csv_file("homelessness", None, None, None, "en")  # never the last filter's file
+    assert "Topic" in Path(other).read_text(encoding="utf-8-sig").splitlines()[0]
 
 
 def test_render_escapes_document_text():
@@ -17,6 +66,7 @@ def test_render_escapes_document_text():
 
     out = escape_md("<script>alert(1)</script> ![x](http://evil/x.png)")
     assert "<script>" not in out and "![" not in out
+    assert escape_md("12. marts 2025 vedtog\n- 5 %\n---") == "12\\. marts 2025 vedtog\n\\- 5 %\n\\---"
 
 
 def test_login_protects_the_ui_and_its_api(corpus_store):

@@ -85,15 +85,19 @@ SCROLL_PANEL = """
 """
 
 SET_LANG = """
-(choice) => { document.documentElement.lang = (choice === 'English') ? 'en' : 'da'; return choice; }
+(choice) => {
+  document.documentElement.lang = (choice === 'English') ? 'en' : 'da';
+  document.documentElement.dataset.policyqaLang = document.documentElement.lang;
+  return choice;
+}
 """
 
 CSS = """
 #passage mark, #sources mark { background: #fde68a; color: #111827; padding: 0 2px; }
 #passage { max-height: 520px; overflow-y: auto; }
 #sources { max-height: 360px; overflow-y: auto; }
-a[href^="#cite-"] { color: #1d4ed8 !important; text-decoration: underline !important; font-weight: 600; }
-a[href^="#cite-"]:hover, a[href^="#cite-"]:focus { color: #1e3a8a !important; background: #dbeafe; }
+a[href^="#cite-"] { color: #1e3a8a !important; text-decoration: underline !important; font-weight: 600; }
+a[href^="#cite-"]:hover, a[href^="#cite-"]:focus { color: #172554 !important; background: #dbeafe; }
 #title h1 { font-size: 1.5rem; margin: 0; word-break: normal; overflow-wrap: normal; hyphens: manual; }
 #about, #upload-hint { color: #374151; }
 footer, footer a, footer button, footer .show-api, footer .settings { color: #374151 !important; }

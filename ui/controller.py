@@ -225,8 +225,8 @@ class Controller:
         dates = sorted(r["date"] for r in docs if r["date"])
         ingested = max((r["ingested_at"] or 0) for r in docs)
         return L["about"].format(
-            n=len(docs), kinds=_kinds(docs, L), first=dates[0] if dates else "–",
-            last=dates[-1] if dates else "–",
+            n=len(docs), docs=L["doc_one"] if len(docs) == 1 else L["doc_many"], kinds=_kinds(docs, L),
+            dated=L["dated"].format(first=dates[0], last=dates[-1]) if dates else "",
             ingested=time.strftime("%Y-%m-%d %H:%M", time.localtime(ingested)) if ingested else "–")
 
     def help_text(self, lang: str = "da") -> str:

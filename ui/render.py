@@ -131,7 +131,8 @@ LABELS = {
                   "goal_document": "Måldokument", "news": "Nyhed", "other": "Andet"},
         "types_plural": {"press_release": "pressemeddelelser", "committee_minutes": "udvalgsreferater",
                          "goal_document": "måldokumenter", "news": "nyheder", "other": "andre"},
-        "about": "**Om dokumenterne:** {n} dokumenter ({kinds}), dateret {first} til {last}; senest indlæst {ingested}.",
+        "about": "**Om dokumenterne:** {n} {docs} ({kinds}){dated}; senest indlæst {ingested}.",
+        "doc_one": "dokument", "doc_many": "dokumenter", "dated": ", dateret {first} til {last}",
         "about_empty": "**Om dokumenterne:** lageret er tomt.",
         "help_title": "Hvad kan jeg spørge om?",
         "help_body": ("Jeg svarer kun ud fra dokumenterne i lageret og viser kilden til hvert svar som [n]. "
@@ -193,7 +194,8 @@ LABELS = {
                   "goal_document": "Goal document", "news": "News", "other": "Other"},
         "types_plural": {"press_release": "press releases", "committee_minutes": "committee minutes",
                          "goal_document": "goal documents", "news": "news items", "other": "other"},
-        "about": "**About the documents:** {n} documents ({kinds}), dated {first} to {last}; last ingest {ingested}.",
+        "about": "**About the documents:** {n} {docs} ({kinds}){dated}; last ingest {ingested}.",
+        "doc_one": "document", "doc_many": "documents", "dated": ", dated {first} to {last}",
         "about_empty": "**About the documents:** the store is empty.",
         "help_title": "What can I ask?",
         "help_body": ("I answer only from the documents in the store and show the source of every answer as [n]. "
