@@ -13,9 +13,8 @@ from pathlib import Path
 from assistant.models import Answer, Filters
 from ingest.goal_table import filter_goals, flat_row, status
 from ingest.models import Goal
-from ingest.numbers import format_quantity
 from policyqa.spreadsheet import csv_text
-from ui.render import LABELS, answer_markdown, citations_markdown, context_markdown, escape_md
+from ui.render import LABELS, answer_markdown, citations_markdown, context_markdown, escape_md, target_text
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 # What a caseworker reads first; the rest is one click away ("show all columns").
@@ -387,19 +386,6 @@ class Controller:
 
 def _year(date: str | None) -> int | None:
     return int(date[:4]) if date else None
-
-
-def target_text(g: Goal, lang: str) -> str:
-    """What the goal aims at, in words: '-50 %', 'højst 4.000', or the direction alone."""
-    parts = []
-    if g.change:
-        parts.append(format_quantity(g.change, lang))
-    if g.target_value:
-        parts.append(format_quantity(g.target_value, lang))
-    if not parts:
-        codes = LABELS["da" if lang == "da" else "en"]["codes"]
-        parts.append(codes["direction"].get(g.direction or "", "") or codes["kind"].get(g.kind, g.kind))
-    return ", ".join(parts)
 
 
 def _kinds(docs, L) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from assistant.models import Answer, Citation
+from ingest.models import Goal
+from ingest.numbers import format_quantity
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -90,6 +92,20 @@ def context_markdown(c: Citation, doc_text: str | None, lang: str = "da", before
     body = (("… " if a > 0 else "") + escape_md(before) + marked + escape_md(after)
             + (" …" if b < len(doc_text) else ""))
     return head + f"**{L['in_context']}**\n\n" + body.replace("\n", "  \n")
+
+
+def target_text(g: Goal, lang: str) -> str:
+    """What the goal aims at, in words: '-50 %', 'højst 4.000', or the direction alone."""
+    parts = []
+    if g.change:
+        parts.append(format_quantity(g.change, lang))
+    if g.target_value:
+        parts.append(format_quantity(g.target_value, lang))
+    if not parts:
+        codes = LABELS["da" if lang == "da" else "en"]["codes"]
+        parts.append(codes["direction"].get(g.direction or "", "") or codes["kind"].get(g.kind, g.kind))
+    return ", ".join(parts)
+
 
 
 LABELS = {

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from ingest.models import Goal
-from ingest.numbers import format_quantity
+from ui.render import target_text
 
 
 def goal_label(g: Goal, lang: str) -> str:
-    parts = []
-    if g.change:
-        parts.append(format_quantity(g.change, lang))
-    if g.target_value:
-        parts.append(("til " if lang == "da" else "to ") + format_quantity(g.target_value, lang))
-    if not parts:
-        parts.append({"direction_only": "retning" if lang == "da" else "direction",
-                      "intention": "hensigt" if lang == "da" else "intention"}.get(g.kind, g.kind))
     topic = g.topic_da if lang == "da" else g.topic_en
-    return f"{topic}: {', '.join(parts)}"
+    return f"{topic}: {target_text(g, lang)}"
 
 
 def _measured(progress: dict | None, rows: list[Goal]) -> list:
