@@ -105,6 +105,15 @@ class ExtractiveAnswerer:
                     return [units[0], follow], None, {}
                 return [], "reason_type", {}
             units = typed + [u for u in units if u not in typed]
+            years = _years(q)
+            if q.answer_type == "amount" and len(years) == 1:
+                # "how many … in 2025?": a figure stated for another year is not the answer. The
+                # sentences stating the asked year come first, then those stating no year; when
+                # the best figure left is for other years only, say so rather than quote it
+                units.sort(key=lambda u: (u not in typed, _year_fit(u.text, years[0])))
+                if _year_fit(units[0].text, years[0]) == 2:
+                    told = sorted({y for u in typed for y in _YEAR.findall(u.text)})
+                    return [], "reason_year", {"year": years[0], "years": ", ".join(told[-5:])}
         best = units[0]
         chosen = [best]
         follow = self._continuation(best, units, hits)
@@ -224,6 +233,15 @@ class ExtractiveAnswerer:
         if reason:
             return abstain(q, reason, **kw)
         return compose(q, hits, chosen, answerer=self.name)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _year_fit(text: str, year: str) -> int:
+    """0: the text states `year`; 1: it states no year; 2: it states other years only."""
+    stated = set(_YEAR.findall(text))
+    return 0 if year in stated else (1 if not stated else 2)
 
 
 def _years(q: Question) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "da": {
@@ -11,6 +11,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "reason_entity": "de nævner ikke {entities}.",
         "reason_coverage": "jeg fandt ingen passage, der handler om det, du spørger om.",
         "reason_type": "de passager, der handler om emnet, indeholder ikke svaret.",
+        "reason_year": "de giver tallet for {years}, ikke for {year}.",
         "reason_empty": "spørgsmålet er tomt.",
         "reason_injection": "spørgsmålet beder mig om noget andet end at svare ud fra dokumenterne.",
         "short": "**{short}**",
@@ -24,6 +25,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "reason_entity": "they do not mention {entities}.",
         "reason_coverage": "I found no passage about what you are asking.",
         "reason_type": "the passages on this topic do not contain the answer.",
+        "reason_year": "they give this figure for {years}, not for {year}.",
         "reason_empty": "the question is empty.",
         "reason_injection": "the question asks for something other than an answer from the documents.",
         "short": "**{short}**",

@@ -196,3 +196,23 @@ def test_was_it_met_cites_the_goal_and_the_measurement_through_the_real_store(tm
     r = cli("ask", "--store", str(store), "--json", "Blev Lindvigs mål for antallet af borgere i hjemløshed nået?")
     a = json.loads(r.stdout.splitlines()[0])
     assert a["abstained"] and "viser ikke, om målet blev nået" in a["answer"], a["answer"]
+
+
+def test_a_figure_for_another_year_is_not_the_answer(tmp_path):
+    """'How many … in 2023?': the sentence stating 2023 answers, not a better-matching one about
+    2021; and where the documents state the figure for other years only, the answer says so."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "pulje.md").write_text(
+        "# Status for puljen til frivillige foreninger i Lindvig Kommune\n\n"
+        "Puljen til frivillige foreninger modtog 312 ansøgninger fra foreningerne i 2021.\n\n"
+        "Interessen holdt sig, og i 2023 kom der 405 ansøgninger.\n", encoding="utf-8")
+    store = tmp_path / "store"
+    assert cli("ingest", str(docs), "--store", str(store), "--json").returncode == 0
+    r = cli("ask", "--store", str(store), "--json",
+            "Hvor mange ansøgninger modtog puljen til frivillige foreninger i 2023?",
+            "Hvor mange ansøgninger modtog puljen til frivillige foreninger i 2024?")
+    first, second = (json.loads(line) for line in r.stdout.splitlines()[:2])
+    assert "405" in first["answer"].split("\n")[0] and not first["abstained"], first["answer"]
+    assert second["abstained"] and "2024" in second["answer"] and "312" not in second["answer"].split("\n")[0], \
+        second["answer"]
