@@ -27,7 +27,8 @@ _TYPE_PATTERNS: tuple[tuple[AnswerType, re.Pattern], ...] = (
                             r"(?:var|er|were|was|is|are)\s+(?:imod|against)|"
                             r"conclu\w*|resolved?|godkend\w*|approve\w*)\b", re.I)),
     ("amount", re.compile(r"\b(hvor (mange|meget|stor\w*)|how (many|much|large|big)|what amount|"
-                          r"hvilket beløb|number of|what share|what proportion|hvor stor en (del|andel))\b"
+                          r"hvilket beløb|number of|what share|what proportion|what percentage|what per ?cent|"
+                          r"hvor mange procent|hvilken andel|hvor stor en (del|andel))\b"
                           r"|\bwhat (is|was|are|were) the [\w\s-]{0,30}\b(rate|share|proportion|percentage|"
                           r"number|level|amount|budget|average|total|cost|price)\b|\bhvad (er|var) (andelen|antallet|"
                           r"niveauet|beløbet|budgettet|den gennemsnitlige|det gennemsnitlige|den samlede|"
