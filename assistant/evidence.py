@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from assistant.lexicon import DANISH_SYNONYMS, to_danish
 from assistant.models import Hit
-from assistant.question import Question
+from assistant.question import Question, role_words
 from assistant.safety import is_instruction
 from ingest.dates import find_dates
 from ingest.numbers import NUMBER_RE, find_quantities
@@ -25,6 +25,13 @@ _NOT_NAME = re.compile(r"\b(Formand|Formanden|Forkvinde|Næstformand|Direktør|D
                        r"Socialstyrelsen|Socialstyrelsens|Pressemeddelelse|Status|Social|Sundhed|"
                        r"Beskæftigelse|Indstilling|Beslutning|Housing)\b")
 _NAME = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:\s+[A-ZÆØÅ][a-zæøå]+){1,2})\b")
+# Capitalised words of organisations and groups, not of people: "the Children and Young Persons
+# Committee", "Børne- og Familieudvalget", "Statistics Denmark"
+_ORG_WORD = re.compile(r"(Committees?|Council|Ministry|Ministers?|Municipality|Agency|Authority|Board|"
+                       r"Department|Government|Party|Region|Parliament|Centre|Center|Office|Foundation|"
+                       r"Association|Court|Persons|People|Children|Young|Family|Families|Services?|Health|"
+                       r"Statistics|National|Institute|Danish|Udvalg\w*|Råd\w*|Kommunes?|Region\w*|"
+                       r"Styrelse\w*|Ministerie\w*|Parti\w*|Forening\w*|Center\w*|Familie\w*)")
 _DECISION = re.compile(r"\b(besluttede|beslutning|vedtog|vedtaget|godkendte|godkendt|til efterretning|"
                        r"indstiller|indstilling|tiltrådt|tiltræder|aftalt|indgået|anbefale[rs]?|stemte|imod|"
                        r"forbehold|decided|decision|adopted|approved|agreed|rejected|voted|against|"
@@ -125,9 +132,16 @@ def person_names(text: str) -> list[str]:
     names = []
     for m in _NAME.finditer(text):
         name = m.group(1)
-        if _NOT_NAME.search(name):
+        if _NOT_NAME.search(name) or any(_ORG_WORD.fullmatch(p) for p in name.split()):
             # "Vibe Klarup formand": keep the part before an organisation word
-            parts = [p for p in name.split() if not _NOT_NAME.fullmatch(p)]
+            runs, run = [], []
+            for p in name.split() + [""]:
+                if p and not _NOT_NAME.fullmatch(p) and not _ORG_WORD.fullmatch(p):
+                    run.append(p)
+                else:
+                    runs.append(run)
+                    run = []
+            parts = max(runs, key=len)  # a run of words, never words joined across a gap
             if len(parts) < 2:
                 continue
             name = " ".join(parts)
@@ -192,7 +206,7 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
             return 0.6 if not q.roles and _ORGANISATION.search(text) else 0.0
         if q.roles:
             stems = set(content_terms(text))
-            asked = content_terms(" ".join(q.roles))
+            asked = content_terms(" ".join(w for r in q.roles for w in role_words(r)))
             return 1.0 if any(stem_match(r, stems) for r in asked) else 0.3
         return 1.0 if _ROLE.search(text) else 0.8
     if t == "when":

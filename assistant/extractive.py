@@ -7,7 +7,7 @@ import re
 
 from assistant.evidence import EvidenceScorer, Unit, person_names
 from assistant.models import Answer, Citation, Hit
-from assistant.question import Question
+from assistant.question import Question, role_words
 from assistant.templates import t
 from ingest.clean import row_cells
 from ingest.dates import find_dates
@@ -262,7 +262,8 @@ def short_answer(q: Question, unit: Unit, hit_date: str | None = None, hit_text:
             around = hit_text[max(0, unit.start - 200): unit.end + 200]
             names = person_names(around)
             text = around
-        asked = "|".join(re.escape(r) for r in q.roles) or "formand|forkvinde|direktør|minister|borgmester"
+        asked = ("|".join(re.escape(w) for r in q.roles for w in role_words(r))
+                 or "formand|forkvinde|direktør|minister|borgmester")
         role = re.search(rf"\b({asked})\w*", text, re.I)
         if names and role:
             return min(names, key=lambda n: abs(text.find(n) - role.start()))

@@ -102,6 +102,12 @@ _ROLE_DA = {"chair": "formand", "chairs": "formand", "chairman": "formand", "cha
             "caseworker": "sagsbehandler", "case worker": "sagsbehandler"}
 
 
+def role_words(role: str) -> tuple[str, ...]:
+    """A role as the question names it (in Danish) and its English names: an English page says
+    'chair of the committee' where a Danish one says 'formand for udvalget'."""
+    return (role, *(en for en, da in _ROLE_DA.items() if da == role and en != role))
+
+
 def _entities(text: str, lang: str) -> list[str]:
     out: list[str] = []
     for m in re.finditer(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])", text):

@@ -119,3 +119,17 @@ def test_an_abstention_names_the_unmet_constraint():
     a = _answerer().answer(analyse("Hvad var ventetiden på plejebolig i 2031?"),
                            [_hit("Ventetiden på plejebolig var 94 dage i 2024.", "news", "Kommune")])
     assert a.abstained and a.to_json()["unmet"] == {"constraint": "entity", "value": "2031"}
+
+
+def test_names_of_people_not_of_committees_and_english_roles_count():
+    from assistant.evidence import person_names, type_fit
+    from assistant.question import analyse
+
+    assert person_names("decided by the Children and Young Persons Committee, chaired by a judge") == []
+    assert person_names("said Rasmus Holt Andersen (Venstre), chair of the Children and Family Committee") == [
+        "Rasmus Holt Andersen"]
+    assert person_names("Handleplanen udmønter Sønderå Kommunes Sundhedspolitik 2024-2028.") == []
+    q = analyse("Who chairs the Children and Family Committee in Hvidmose?")
+    assert q.roles == ("formand",)
+    english = "said Rasmus Holt Andersen (Venstre), chair of the Children and Family Committee."
+    assert type_fit(q, english, "") == 1.0  # the role asked, in the page's own language
