@@ -188,9 +188,9 @@ class ExtractiveAnswerer:
         return added
 
     def _on_topic(self, q: Question, units: list[Unit], hits: list[Hit]) -> list[Unit]:
-        """When the question names a policy topic, the evidence must be about it: in the unit or
-        its passage's context, or (for who/when/decision questions about a document) anywhere in
-        the document."""
+        """When the question names a policy topic, the evidence must be about it: in the unit, its
+        passage or the passage's context, or (for who/when/decision questions about a document)
+        anywhere in the document."""
         topics = [BY_KEY[t] for t in q.topics if t != "socially_vulnerable" and t in BY_KEY]
         if not topics:
             return units
@@ -198,7 +198,7 @@ class ExtractiveAnswerer:
 
         def about(u: Unit) -> bool:
             h = hits[u.hit]
-            text = f"{u.text} {h.context()}"
+            text = f"{u.text} {h.context()} {h.text}"
             if whole_doc and self.doc_text is not None:
                 text += " " + self.doc_text(h.doc_id)
             return any(t.pattern.search(text) for t in topics)

@@ -58,18 +58,30 @@ def goal_summary(g: Goal, lang: str) -> str:
     return f"{topic}: {' '.join(parts)}"
 
 
-def select_goals(q: Question, goals: list[Goal]) -> list[Goal]:
-    """The goals a goal question asks about; empty when the records do not cover it."""
+def select_goals(q: Question, goals: list[Goal], place=None) -> list[Goal]:
+    """The goals a goal question asks about; empty when the records do not cover it.
+
+    `place(goal)` is where a goal applies ('national' or a municipality, from its setter or its
+    document); without it, a goal's place is what its setter and programme name."""
     if not goals:
         return []
+
+    def of(g: Goal, name: str) -> bool:
+        name = name.lower()
+        return (name in (g.set_by or "").lower() or name in (g.programme or "").lower()
+                or (place is not None and place(g).lower() == name))
+
     pool = goals
     m = _MUNICIPALITY.search(q.text)
     named = next((x for x in (m.group(1), m.group(2), m.group(3), m.group(4)) if x), None) if m else None
     if named and named.lower() in _NOT_PLACES:
         named = None
+    if not named:
+        # "Hvilket mål har Kildeholt sat …": a name in the question that set goals in the records
+        named = next((e for e in q.entities if not e[:1].isdigit() and e.lower() not in _NOT_PLACES
+                      and any(of(g, e) for g in goals)), None)
     if named and named.lower() not in ("danmark", "denmark"):
-        local = [g for g in pool if named.lower() in (g.set_by or "").lower()
-                 or named.lower() in (g.programme or "").lower()]
+        local = [g for g in pool if of(g, named)]
         if not local:
             return []  # the question is about a municipality whose goals we do not have
         pool = local
@@ -163,8 +175,8 @@ class GoalAnswerer:
 
     max_chars = 600  # the whole answer; the full list stays in the JSON `goals` and `policyqa goals`
 
-    def answer(self, q: Question, goals: list[Goal]) -> Answer | None:
-        chosen = select_goals(q, goals)[: self.max_goals]
+    def answer(self, q: Question, goals: list[Goal], place=None) -> Answer | None:
+        chosen = select_goals(q, goals, place)[: self.max_goals]
         if not chosen:
             return None
         lang = "da" if q.language == "da" else "en"

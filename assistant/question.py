@@ -45,7 +45,7 @@ _GOAL_ASK = re.compile(
     r"(for|om|på|ved|of|on|regarding|concerning|about|in|i|til)\b"
     r"|^\s*(hvad|what)\s+(er|var|is|was|are|were)\s+(det |den |de |the |regeringens |the government'?s )?"
     r"[\w\s'-]{0,40}?(mål|målet|målene|målsætning\w*|måltal\w*|targets?|goals?|aims?|objectives?)\b"
-    r"|\b(hvilke|which|what|list)\s+(\w+\s+){0,3}(mål|målsætninger|goals|targets|objectives)\b"
+    r"|\b(hvilke[tn]?|which|what|list)\s+(\w+\s+){0,3}(mål|målsætning\w*|goals?|targets?|objectives?)\b"
     r"|\b(ifølge|according to)\s+(målet|målsætningen|målene|the( [\w-]+){0,2} (targets?|goals?))"
     r"|\b(mål\w*|goals?|targets?)\b.{0,30}\b(say|says|siger|state|states)\b"
     r"|\b(mål|targets?|goals?)\s+(concern|cover|relate|apply)\w*"

@@ -119,6 +119,11 @@ class Assistant:
             self._places[doc_id] = place_of_document(self.store.catalog.document_by_id(doc_id))
         return self._places[doc_id]
 
+    def _goal_place(self, g: Goal) -> str:
+        from ingest.progress import goal_place
+
+        return goal_place(g, self._doc_place(g.doc_id))
+
     def _doc_text(self, doc_id: str) -> str:
         cache = self._doc_text_cache
         if doc_id not in cache:
@@ -164,7 +169,7 @@ class Assistant:
             if answer is not None:
                 return answer
         if self.use_goals and q.goal_question and filters is None:
-            answer = self.goal_answerer.answer(q, self._goals)
+            answer = self.goal_answerer.answer(q, self._goals, self._goal_place)
             if answer is not None and llm is not None:
                 return llm.answer(q, list(answer.citations), fallback=answer,
                                        goals=list(answer.goals), on_token=on_token)

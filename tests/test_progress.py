@@ -216,3 +216,25 @@ def test_a_figure_for_another_year_is_not_the_answer(tmp_path):
     assert "405" in first["answer"].split("\n")[0] and not first["abstained"], first["answer"]
     assert second["abstained"] and "2024" in second["answer"] and "312" not in second["answer"].split("\n")[0], \
         second["answer"]
+
+
+def test_a_goal_question_naming_who_set_it_answers_from_their_goals_only(tmp_path):
+    """'Hvilket mål har Kildeholt sat …?' names the municipality without 'Kommune' or 'i': the
+    answer is Kildeholt's goal, not another municipality's goal on the same topic."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "lindholt.md").write_text(
+        "# Ældrestrategi 2026-2030, Lindholt Kommune\n\n"
+        "Ventetiden på en plejebolig skal nedbringes til højst 60 dage frem mod 2028.\n", encoding="utf-8")
+    (docs / "kildeholt.md").write_text(
+        "# Referat, Sundheds- og Ældreudvalget, Kildeholt Kommune\n\n"
+        "Forvaltningen fremlægger forslag til en målsætning for rehabilitering af ældre borgere.\n\n"
+        "Andelen af borgere, der er helt selvhjulpne efter endt rehabiliteringsforløb, skal øges fra "
+        "42 procent til mindst 50 procent inden udgangen af 2027.\n", encoding="utf-8")
+    store = tmp_path / "store"
+    assert cli("ingest", str(docs), "--store", str(store), "--json").returncode == 0
+    r = cli("ask", "--store", str(store), "--json",
+            "Hvilket mål har Kildeholt sat for, hvor mange ældre der bliver helt selvhjulpne?")
+    a = json.loads(r.stdout.splitlines()[0])
+    assert "50 procent" in a["answer"] and "60 dage" not in a["answer"], a["answer"]
+    assert {c["source"] for c in a["citations"]} == {"kildeholt.md"}
