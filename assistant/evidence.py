@@ -128,6 +128,31 @@ def units_of(text: str, table: bool = False) -> list[tuple[int, int]]:
     return out
 
 
+# women or men, as a question asks (its own language: Danish "men" is "but") and as evidence says it
+_GENDER_ASK = {"da": {"kvinder": r"kvinde\w*|piger?", "mænd": r"mænd|drenge?"},
+               "en": {"women": r"women|woman|girls?|female", "men": r"men|boys?|male"}}
+_GENDER_SAID = {"kvinder": "women", "mænd": "men", "women": "kvinder", "men": "mænd"}
+
+
+def missing_qualifier(q: Question, evidence: str) -> str | None:
+    """The sub-population the question narrows to that the evidence does not name, if any: an
+    age ("unge under 25 år", "aged 60 or over") whose numbers it lacks, or women or men. A figure
+    or goal for everyone does not answer a question about a group."""
+    from ingest.measurements import age_phrases
+
+    for phrase in age_phrases(q.text):
+        numbers = re.findall(r"\d{1,2}", phrase)
+        if not all(re.search(rf"(?<![\d,.]){n}(?![\d,.])", evidence) for n in numbers):
+            return phrase
+    asks = _GENDER_ASK["da" if q.language == "da" else "en"]
+    for key, words in asks.items():
+        other = _GENDER_ASK["en" if q.language == "da" else "da"][_GENDER_SAID[key]]
+        if re.search(rf"\b({words})\b", q.text, re.I) and not re.search(rf"\b({words}|{other})\b",
+                                                                         evidence, re.I):
+            return key
+    return None
+
+
 def person_names(text: str) -> list[str]:
     names = []
     for m in _NAME.finditer(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from assistant.evidence import EvidenceScorer, Unit, person_names
+from assistant.evidence import EvidenceScorer, Unit, missing_qualifier, person_names
 from assistant.models import Answer, Citation, Hit
 from assistant.question import Question, role_words
 from assistant.templates import t
@@ -92,6 +92,13 @@ class ExtractiveAnswerer:
         if key:
             units = [u for u in units if any(i in u.covered for i in key)]
         units = self._on_topic(q, units, hits)
+        if units:
+            # a question about a group ("unge under 25 år", women) is not answered by a figure
+            # or goal for everyone: the unit or its passage must name the group
+            narrowed = [u for u in units if missing_qualifier(q, f"{u.text} {hits[u.hit].text}") is None]
+            if not narrowed:
+                return [], "reason_entity", {"entities": missing_qualifier(q, units[0].text)}
+            units = narrowed
         if not units or units[0].coverage < self.min_coverage:
             return [], "reason_coverage", {}
         if q.answer_type in _TYPED:

@@ -9,7 +9,7 @@ from assistant.models import Answer, Citation
 from assistant.question import Question
 from ingest.models import Goal
 from ingest.numbers import format_quantity
-from assistant.evidence import stem_match
+from assistant.evidence import missing_qualifier, stem_match
 from ingest.text import content_terms
 from ingest.topics import BY_KEY
 
@@ -177,6 +177,9 @@ class GoalAnswerer:
 
     def answer(self, q: Question, goals: list[Goal], place=None) -> Answer | None:
         chosen = select_goals(q, goals, place)[: self.max_goals]
+        # "the target for young people under 25": a goal for everyone does not answer it
+        chosen = [g for g in chosen if missing_qualifier(q, " ".join(
+            x for x in (g.text, g.target_group, g.indicator, g.area) if x)) is None]
         if not chosen:
             return None
         lang = "da" if q.language == "da" else "en"

@@ -48,6 +48,13 @@ _AGE = re.compile(
     r"\b(?:over|under|op til|above)\s+\d{1,2}\s*(?:år|years?)\b|\baged\s+\d{1,2}(?:\s+(?:to|and)\s+\d{1,2})?\b|"
     r"\b\d{1,2}\s*år\s+(?:og|eller)\s+(?:derover|ældre)\b|"
     r"\b\d{1,2}\+", re.I)
+
+
+def age_phrases(text: str) -> list[str]:
+    """The age groups a text names ("18-24-årige", "under 25 år", "aged 60 or over")."""
+    return [m.group(0) for m in _AGE.finditer(text)]
+
+
 # a group word names a sub-population where it is part of a total: "heraf 310 unge", "blandt unge"
 _GROUP = re.compile(r"\b(?:heraf|blandt|among|of whom|of them|af dem|af disse|including)\s+(?:\S+\s+){0,3}?"
                     r"((?:unge|young people|youth|børn|children|ældre|elderly|kvinder|women|mænd|men)"

@@ -133,3 +133,17 @@ def test_names_of_people_not_of_committees_and_english_roles_count():
     assert q.roles == ("formand",)
     english = "said Rasmus Holt Andersen (Venstre), chair of the Children and Family Committee."
     assert type_fit(q, english, "") == 1.0  # the role asked, in the page's own language
+
+
+def test_a_question_about_a_group_needs_evidence_that_names_the_group():
+    from assistant.evidence import missing_qualifier
+    from assistant.question import analyse
+
+    q = analyse("How many of the homeless people registered in Kildeholt in 2024 were women?")
+    assert missing_qualifier(q, "Ved tællingen blev der registreret 84 borgere i hjemløshed.") == "women"
+    assert missing_qualifier(q, "Heraf var 21 kvinder.") is None
+    q = analyse("Hvilket mål har Sønderå for ventetiden i alkoholbehandling for unge under 25 år?")
+    assert missing_qualifier(q, "Gns. ventetid til alkoholbehandling (dage), Mål: Højst 7") == "under 25 år"
+    assert missing_qualifier(q, "Unge under 25 år skal vente højst 7 dage.") is None
+    # Danish 'men' is 'but', not men
+    assert missing_qualifier(analyse("Hvad er målet for hjemløshed, men hvornår?"), "Færre hjemløse.") is None
