@@ -23,12 +23,12 @@ _MULTI = re.compile(r"\b(forskel\w*|adskiller|sammenlign\w*|compare\w*|compar\w+
 # Which constraint of the question an abstention's reason says was not met (the JSON `unmet`)
 _UNMET = {"reason_entity": "entity", "reason_coverage": "topic", "reason_type": "answer_type",
           "reason_no_hits": "documents", "reason_empty": "question",
-          "reason_injection": "question"}
+          "reason_injection": "question", "reason_year": "year"}
 
 
 def abstain(q: Question, reason_key: str, **kw) -> Answer:
     reason = t(q.language, reason_key, **kw)
-    value = kw.get("entities") or (q.answer_type if reason_key == "reason_type" else None)
+    value = kw.get("entities") or kw.get("year") or (q.answer_type if reason_key == "reason_type" else None)
     return Answer(question=q.text, answer=t(q.language, "abstain", reason=reason),
                   language=q.language, abstained=True,
                   unmet={"constraint": _UNMET.get(reason_key, reason_key), "value": value})
@@ -111,6 +111,13 @@ class ExtractiveAnswerer:
                 if follow is not None:
                     return [units[0], follow], None, {}
                 return [], "reason_type", {}
+            if q.answer_type == "amount" and _PAST.search(q.text):
+                # "how many were …", "what share had …": a measured figure. A goal sentence
+                # ("Mål 1: Andelen skal øges til 50 pct.") states what should be, not what was
+                measured = [u for u in typed if not _GOAL_STATEMENT.search(u.text)]
+                if not measured:
+                    return [], "reason_type", {}
+                typed = measured
             units = typed + [u for u in units if u not in typed]
             years = _years(q)
             if q.answer_type == "amount" and len(years) == 1:
@@ -243,6 +250,11 @@ class ExtractiveAnswerer:
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# a question in the past tense asks what was measured; a sentence with a modal states a goal
+_PAST = re.compile(r"\b(var|blev|havde|fik|steg|faldt|udgjorde|afsluttede|was|were|had|did|rose|fell|"
+                   r"counted|registered|recorded|completed)\b", re.I)
+_GOAL_STATEMENT = re.compile(r"\b(skal|skulle|må højst|must|shall|should|is to be|are to be)\b|"
+                             r"^\W*(mål|goal|target)\s*\d*\s*:", re.I)
 
 
 def _year_fit(text: str, year: str) -> int:

@@ -238,3 +238,20 @@ def test_a_goal_question_naming_who_set_it_answers_from_their_goals_only(tmp_pat
     a = json.loads(r.stdout.splitlines()[0])
     assert "50 procent" in a["answer"] and "60 dage" not in a["answer"], a["answer"]
     assert {c["source"] for c in a["citations"]} == {"kildeholt.md"}
+
+
+def test_a_goal_sentence_is_not_a_measured_figure(tmp_path):
+    """'What share had completed it in 2027?' asks what was measured: the goal for 2027 ('skal
+    øges til mindst 50 pct.') is not the answer."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "strategi.md").write_text(
+        "# Rusmiddelstrategi for Hjortdal Kommune\n\n"
+        "Mål 1: Andelen af borgere, der afslutter stofbehandlingen som færdigbehandlet, skal øges "
+        "til mindst 50 pct. i 2027.\n", encoding="utf-8")
+    store = tmp_path / "store"
+    assert cli("ingest", str(docs), "--store", str(store), "--json").returncode == 0
+    r = cli("ask", "--store", str(store), "--json",
+            "Hvor stor en andel af borgerne afsluttede stofbehandlingen som færdigbehandlet i 2027?")
+    a = json.loads(r.stdout.splitlines()[0])
+    assert a["abstained"] and "**50" not in a["answer"], a["answer"]
