@@ -15,11 +15,25 @@ _FILLER = re.compile(r"^\s*(and|and what about|what about|how about|same for|als
                      r"hvad så med|også|samme for|men)\s+(for|about|regarding|om|for|med)?\s*", re.I)
 
 
+# "Blev det nået?", "Is that still the target?", "Betyder det, at kommunen …": a question that
+# points back at the last one, and names no subject of its own
+_REFERS_BACK = re.compile(r"\b(det|dette|denne|dem|kommunen|målet|tallet|han|hun|it|that|this|they|them|"
+                          r"he|she|the municipality|the target|the goal|the figure)\b", re.I)
+
+
+def refers_back(question: str) -> bool:
+    q = question.strip()
+    if not _REFERS_BACK.search(q) or topics_in(q):
+        return False
+    named = re.findall(r"(?<!^)(?<![.?!]\s)\b[A-ZÆØÅ][a-zæøå]+", q)  # a name after the first word
+    return not named and not re.search(r"\b(19|20)\d\d\b", q)
+
+
 def is_follow_up(question: str) -> bool:
     q = question.strip()
     if _FOLLOW_UP.search(q):
         return True
-    return len(q.split()) <= 3 and not _QUESTION_WORD.search(q)
+    return (len(q.split()) <= 3 and not _QUESTION_WORD.search(q)) or refers_back(q)
 
 
 def standalone(question: str, history: list[tuple[str, str]] | None) -> str:
@@ -29,7 +43,7 @@ def standalone(question: str, history: list[tuple[str, str]] | None) -> str:
         return question
     previous = history[-1][0]
     subject = _FILLER.sub("", question).strip(" ?.!")
-    if _QUESTION_WORD.search(subject):
+    if _QUESTION_WORD.search(subject) or refers_back(question):
         # "and who chairs it?": a new question about the previous subject
         context = _QUESTION_WORD.sub("", previous, count=1).strip(" ?")
         context = re.sub(r"^(is|are|was|er|var|the|det|den)\s+", "", context, flags=re.I)

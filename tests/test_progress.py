@@ -255,3 +255,17 @@ def test_a_goal_sentence_is_not_a_measured_figure(tmp_path):
             "Hvor stor en andel af borgerne afsluttede stofbehandlingen som færdigbehandlet i 2027?")
     a = json.loads(r.stdout.splitlines()[0])
     assert a["abstained"] and "**50" not in a["answer"], a["answer"]
+
+
+def test_a_follow_up_that_points_back_keeps_the_last_question_as_its_context():
+    """'Og blev det nået?' names no subject of its own: it is read with the last question, not
+    by swapping a topic word into it; 'and for drug deaths?' still swaps the topic."""
+    from assistant.conversation import is_follow_up, standalone
+
+    last = [("Hvor mange unge mellem 15 og 25 år var i rusmiddelbehandling i Hjortdal i 2025?", "")]
+    for q in ("Og blev det nået?", "Betyder det, at kommunen har nået sit mål for de unge?", "Was it met?"):
+        full = standalone(q, last)
+        assert "Hjortdal" in full and "15 og 25" in full and full.split(" (")[0].lower() in q.lower(), full
+    assert not is_follow_up("Hvad er målet for hjemløshed i Vejle Kommune?")  # its own subject
+    swapped = standalone("and for drug-related deaths?", [("What is the homelessness target?", "")])
+    assert swapped == "What is the drug-related deaths target?", swapped
