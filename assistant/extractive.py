@@ -253,7 +253,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # a question in the past tense asks what was measured; a sentence with a modal states a goal
 _PAST = re.compile(r"\b(var|blev|havde|fik|steg|faldt|udgjorde|afsluttede|was|were|had|did|rose|fell|"
                    r"counted|registered|recorded|completed)\b", re.I)
-_GOAL_STATEMENT = re.compile(r"\b(skal|skulle|må højst|must|shall|should|is to be|are to be)\b|"
+_GOAL_STATEMENT = re.compile(r"\b(skal|skulle|må højst|vil|must|shall|should|will|is to be|are to be)\b|"
                              r"^\W*(mål|goal|target)\s*\d*\s*:", re.I)
 
 

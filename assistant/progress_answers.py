@@ -17,7 +17,8 @@ from ingest.text import content_terms
 _MET_ASK = re.compile(
     r"\b(blev|er|var|bliver|har)\b.{0,160}\b(nået|opfyldt|indfriet|nåede)\b|\bnåede\b|\blykke(de)?s\b|"
     r"\b(did|has|have|was|were|is|are)\b.{0,80}\b(reach|reached|meet|met|achieve|achieved|hit|miss|missed)\b|"
-    r"\bon track\b|\bpå (rette )?(vej|spor)\b|\b(i mål|fell short)\b", re.I)
+    r"\bon track\b|\bpå (rette )?(vej|spor)\b|\b(i mål|fell short)\b|"
+    r"\blev(ede|er)(\s+\S+){0,3}\s+op til\b|\blived? up to\b|\b(overholdt|complied with)\b", re.I)
 _DISTANCE_ASK = re.compile(r"\b(how far|hvor langt|hvor tæt|how close|the gap|remaining gap|afstand(en)? til|"
                            r"distance (to|from))\b", re.I)
 _SHARE_ASK = re.compile(r"\b(andel\w*|procent\w*|pct|share|percentage|proportion|rate)\b", re.I)

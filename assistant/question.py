@@ -57,7 +57,8 @@ _YES_NO = re.compile(r"^\s*(?!(?:kan|vil|kunne|ville|can|could|would|will)\s+(?:
                      r"is|are|was|were|does|do|did|has|have|had|can|will|should|could|yes or no)\b", re.I)
 # "how far has Herning got with the target", "er målet nået": status of a goal, not the goal
 _STATUS_ASK = re.compile(r"\b(how far|hvor langt|status|progress|nået|reached|met|achieved|opfyldt|"
-                         r"indfriet|hvordan (går|gik|står|stod)|how (is|was) .{0,30} (going|doing))\b", re.I)
+                         r"indfriet|overholdt|complied with|lev(ede|er)(\s+\S+){0,3}\s+op til|lived? up to|"
+                         r"hvordan (går|gik|står|stod)|how (is|was) .{0,30} (going|doing))\b", re.I)
 _LIST_ASK = re.compile(r"\b(hvilke|which|what|list|alle|all)\s+(\w+\s+){0,3}(mål|målsætninger|goals|"
                        r"targets|objectives)\b|\b(mål|goals|targets)\s+(concern|cover|relate)", re.I)
 _QUESTION_WORDS = frozenset("""hvad hvem hvilke hvilken hvilket hvor hvornår hvordan hvorfor

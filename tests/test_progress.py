@@ -269,3 +269,12 @@ def test_a_follow_up_that_points_back_keeps_the_last_question_as_its_context():
     assert not is_follow_up("Hvad er målet for hjemløshed i Vejle Kommune?")  # its own subject
     swapped = standalone("and for drug-related deaths?", [("What is the homelessness target?", "")])
     assert swapped == "What is the drug-related deaths target?", swapped
+
+
+def test_living_up_to_a_goal_asks_whether_it_was_met():
+    from assistant.progress_answers import _MET_ASK
+    from assistant.question import analyse
+
+    q = analyse("Hvor stor en del af kommunerne levede i 2024 op til målet om anonym behandling?")
+    assert _MET_ASK.search(q.text) and not q.goal_question  # a status question, not "what is the goal"
+    assert _MET_ASK.search("Did the municipalities live up to the 2024 target?")
