@@ -182,8 +182,25 @@ def english_vocabulary() -> set[str]:
     """Plain English words the lexicon knows (for correcting typos in English questions)."""
     out: set[str] = set()
     for en, _ in _ALL:
-        out |= {w for w in re.findall(r"[a-z]{4,}", en)}
+        for form in _spelled(en):
+            out |= {w for w in re.findall(r"[a-z]{4,}", form)}
     return out
+
+
+def _spelled(pattern: str, limit: int = 64) -> list[str]:
+    """The words a lexicon pattern spells out: 'rough sleep(ers|ing)?' gives 'rough sleep',
+    'rough sleepers' and 'rough sleeping' (plain groups and optional groups, not nested)."""
+    done: list[str] = []
+    todo = [re.sub(r"\\[sbw][*+?]?|\[[^\]]*\][*+?]?", " ", pattern)]
+    while todo and len(done) + len(todo) <= limit:
+        form = todo.pop()
+        m = re.search(r"\(([^()]*)\)(\?)?", form)
+        if not m:
+            done.append(form.replace("|", " "))
+            continue
+        options = m.group(1).split("|") + ([""] if m.group(2) else [])
+        todo += [form[:m.start()] + o + form[m.end():] for o in options]
+    return done + [re.sub(r"[()?|]", " ", f) for f in todo]
 
 
 def translate_spans(text: str) -> list[tuple[int, int, str]]:

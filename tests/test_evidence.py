@@ -147,3 +147,13 @@ def test_a_question_about_a_group_needs_evidence_that_names_the_group():
     assert missing_qualifier(q, "Unge under 25 år skal vente højst 7 dage.") is None
     # Danish 'men' is 'but', not men
     assert missing_qualifier(analyse("Hvad er målet for hjemløshed, men hvornår?"), "Færre hjemløse.") is None
+
+
+def test_typos_are_mended_against_every_word_the_lexicon_spells():
+    from assistant.lexicon import _spelled, english_vocabulary
+    from assistant.question import fix_english_typos
+
+    assert set(_spelled(r"rough sleep(ers|ing)?")) == {"rough sleep", "rough sleepers", "rough sleeping"}
+    assert "sleepers" in english_vocabulary()
+    assert fix_english_typos("did the goverment hit its target for rough sleepres?") == \
+        "did the government hit its target for rough sleepers?"
