@@ -21,8 +21,15 @@ _REFERS_BACK = re.compile(r"\b(det|dette|denne|dem|kommunen|målet|tallet|han|hu
                           r"he|she|the municipality|the target|the goal|the figure)\b", re.I)
 
 
+# "Is that still the target …?", "Er det stadig målet …?": the subject is the last answer's
+_POINTS_BACK = re.compile(r"^\s*(og\s+|and\s+|men\s+|but\s+)?(is|was|are|were|has|have|does|did|er|var|"
+                          r"blev|bliver|har|gælder)\s+(that|it|this|those|these|det|dette|den|denne|de)\b", re.I)
+
+
 def refers_back(question: str) -> bool:
     q = question.strip()
+    if _POINTS_BACK.search(q):
+        return True
     if not _REFERS_BACK.search(q) or topics_in(q):
         return False
     named = re.findall(r"(?<!^)(?<![.?!]\s)\b[A-ZÆØÅ][a-zæøå]+", q)  # a name after the first word

@@ -267,6 +267,9 @@ def test_a_follow_up_that_points_back_keeps_the_last_question_as_its_context():
         full = standalone(q, last)
         assert "Hjortdal" in full and "15 og 25" in full and full.split(" (")[0].lower() in q.lower(), full
     assert not is_follow_up("Hvad er målet for hjemløshed i Vejle Kommune?")  # its own subject
+    still = standalone("Is that still the target the Danish Health Authority reports against?",
+                       [("What was the target for drug-related deaths in Narkotikaplan 2021-2030?", "")])
+    assert "drug-related deaths in Narkotikaplan" in still, still  # "that" is the last question's target
     swapped = standalone("and for drug-related deaths?", [("What is the homelessness target?", "")])
     assert swapped == "What is the drug-related deaths target?", swapped
 
