@@ -140,9 +140,21 @@ def missing_qualifier(q: Question, evidence: str) -> str | None:
     or goal for everyone does not answer a question about a group."""
     from ingest.measurements import age_phrases
 
+    said = " ".join(age_phrases(evidence))  # the evidence's own ages, not any 25 in it
     for phrase in age_phrases(q.text):
         numbers = re.findall(r"\d{1,2}", phrase)
-        if not all(re.search(rf"(?<![\d,.]){n}(?![\d,.])", evidence) for n in numbers):
+        if len(numbers) == 1 and re.search(r"\b(under|op til|below)\b", phrase, re.I):
+            n = numbers[0]  # "under 25": the evidence says under 25 (or younger than 25)
+            ok = re.search(rf"\b(under|below|younger than|op til)\s+{n}\b", evidence, re.I)
+        elif len(numbers) == 1:
+            n = numbers[0]  # "over 60", "60 år eller derover", "aged 60 or over", "60+"
+            ok = re.search(rf"\b(over|above|older than)\s+{n}\b|\b{n}\s*(\+|år\s+(og|eller)\s+(derover|ældre)|"
+                           rf"(years\s+)?(or|and)\s+(over|older|above))", evidence, re.I)
+        else:
+            ok = all(re.search(rf"(?<![\d,.]){n}(?![\d,.])", said) or
+                     re.search(rf"(?<![\d,.]){n}\s*-?\s*(år|årig\w*|years?|year-olds?|(to|til)\s+\d\d?\W?\s*"
+                               rf"(år|årig\w*|years?|year-olds?))\b", evidence, re.I) for n in numbers)
+        if not ok:
             return phrase
     asks = _GENDER_ASK["da" if q.language == "da" else "en"]
     for key, words in asks.items():

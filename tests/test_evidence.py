@@ -145,6 +145,14 @@ def test_a_question_about_a_group_needs_evidence_that_names_the_group():
     q = analyse("Hvilket mål har Sønderå for ventetiden i alkoholbehandling for unge under 25 år?")
     assert missing_qualifier(q, "Gns. ventetid til alkoholbehandling (dage), Mål: Højst 7") == "under 25 år"
     assert missing_qualifier(q, "Unge under 25 år skal vente højst 7 dage.") is None
+    # an age is read as an age: a 25 in a table, or the 25-34-year-olds, is not "under 25"
+    assert missing_qualifier(q, "År: 2024; Antal: 287; Ændring fra året før: 25") == "under 25 år"
+    assert missing_qualifier(q, "Blandt de 25-34-årige steg antallet fra 48 til 55.") == "under 25 år"
+    older = analyse("Hvor mange hjemløse på 60 år eller derover blev der talt i 2024?")
+    assert missing_qualifier(older, "homeless people aged 60 or over rose from 611 to 702") is None
+    assert missing_qualifier(older, "Blandt de 60-64-årige var der 300.") == "60 år eller derover"
+    ranged = analyse("From when can 18-24 year olds with anxiety go to a private provider?")
+    assert missing_qualifier(ranged, "a right to treatment for 18- to 24-year-olds with anxiety") is None
     # Danish 'men' is 'but', not men
     assert missing_qualifier(analyse("Hvad er målet for hjemløshed, men hvornår?"), "Færre hjemløse.") is None
 
