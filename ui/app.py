@@ -100,7 +100,6 @@ a[href^="#cite-"] { color: #1e3a8a !important; text-decoration: underline !impor
 a[href^="#cite-"]:hover, a[href^="#cite-"]:focus { color: #172554 !important; background: #dbeafe; }
 #title h1 { font-size: 1.5rem; margin: 0; word-break: normal; overflow-wrap: normal; hyphens: manual; }
 #about, #upload-hint { color: #374151; }
-footer, footer a, footer button, footer .show-api, footer .settings { color: #374151 !important; }
 .goal-cards { display: none; }
 .goal-card { border: 1px solid #d1d5db; border-radius: 8px; padding: 8px 12px; margin: 0 0 8px 0; }
 .goal-card h3 { margin: 0 0 4px 0; font-size: 1rem; }
@@ -434,6 +433,9 @@ def launch_kwargs(settings) -> dict:
         "js": JS,
         "css": CSS,
         "theme": theme,
+        # Gradio's own footer (API docs, "built with", settings, run history) is in English only
+        # and is not for caseworkers; machines use the API documented in the README
+        "footer_links": [],
     }
 
 
