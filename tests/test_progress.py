@@ -198,21 +198,27 @@ def test_was_it_met_cites_the_goal_and_the_measurement_through_the_real_store(tm
     assert a["abstained"] and "viser ikke, om målet blev nået" in a["answer"], a["answer"]
 
 
+def ask_over(tmp_path, files: dict[str, str], *questions: str) -> list[dict]:
+    """Ingest `files` (name -> text) into a fresh store through the CLI and ask `questions`."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in files.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    store = tmp_path / "store"
+    assert cli("ingest", str(docs), "--store", str(store), "--json").returncode == 0
+    r = cli("ask", "--store", str(store), "--json", *questions)
+    return [json.loads(line) for line in r.stdout.splitlines()[:len(questions)]]
+
+
 def test_a_figure_for_another_year_is_not_the_answer(tmp_path):
     """'How many … in 2023?': the sentence stating 2023 answers, not a better-matching one about
     2021; and where the documents state the figure for other years only, the answer says so."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "pulje.md").write_text(
+    first, second = ask_over(tmp_path, {"pulje.md": (
         "# Status for puljen til frivillige foreninger i Lindvig Kommune\n\n"
         "Puljen til frivillige foreninger modtog 312 ansøgninger fra foreningerne i 2021.\n\n"
-        "Interessen holdt sig, og i 2023 kom der 405 ansøgninger.\n", encoding="utf-8")
-    store = tmp_path / "store"
-    assert cli("ingest", str(docs), "--store", str(store), "--json").returncode == 0
-    r = cli("ask", "--store", str(store), "--json",
-            "Hvor mange ansøgninger modtog puljen til frivillige foreninger i 2023?",
-            "Hvor mange ansøgninger modtog puljen til frivillige foreninger i 2024?")
-    first, second = (json.loads(line) for line in r.stdout.splitlines()[:2])
+        "Interessen holdt sig, og i 2023 kom der 405 ansøgninger.\n")},
+        "Hvor mange ansøgninger modtog puljen til frivillige foreninger i 2023?",
+        "Hvor mange ansøgninger modtog puljen til frivillige foreninger i 2024?")
     assert "405" in first["answer"].split("\n")[0] and not first["abstained"], first["answer"]
     assert second["abstained"] and "2024" in second["answer"] and "312" not in second["answer"].split("\n")[0], \
         second["answer"]
@@ -221,21 +227,14 @@ def test_a_figure_for_another_year_is_not_the_answer(tmp_path):
 def test_a_goal_question_naming_who_set_it_answers_from_their_goals_only(tmp_path):
     """'Hvilket mål har Kildeholt sat …?' names the municipality without 'Kommune' or 'i': the
     answer is Kildeholt's goal, not another municipality's goal on the same topic."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "lindholt.md").write_text(
-        "# Ældrestrategi 2026-2030, Lindholt Kommune\n\n"
-        "Ventetiden på en plejebolig skal nedbringes til højst 60 dage frem mod 2028.\n", encoding="utf-8")
-    (docs / "kildeholt.md").write_text(
-        "# Referat, Sundheds- og Ældreudvalget, Kildeholt Kommune\n\n"
-        "Forvaltningen fremlægger forslag til en målsætning for rehabilitering af ældre borgere.\n\n"
-        "Andelen af borgere, der er helt selvhjulpne efter endt rehabiliteringsforløb, skal øges fra "
-        "42 procent til mindst 50 procent inden udgangen af 2027.\n", encoding="utf-8")
-    store = tmp_path / "store"
-    assert cli("ingest", str(docs), "--store", str(store), "--json").returncode == 0
-    r = cli("ask", "--store", str(store), "--json",
-            "Hvilket mål har Kildeholt sat for, hvor mange ældre der bliver helt selvhjulpne?")
-    a = json.loads(r.stdout.splitlines()[0])
+    a, = ask_over(tmp_path, {
+        "lindholt.md": "# Ældrestrategi 2026-2030, Lindholt Kommune\n\n"
+                       "Ventetiden på en plejebolig skal nedbringes til højst 60 dage frem mod 2028.\n",
+        "kildeholt.md": "# Referat, Sundheds- og Ældreudvalget, Kildeholt Kommune\n\n"
+                        "Forvaltningen fremlægger forslag til en målsætning for rehabilitering af ældre borgere.\n\n"
+                        "Andelen af borgere, der er helt selvhjulpne efter endt rehabiliteringsforløb, skal øges "
+                        "fra 42 procent til mindst 50 procent inden udgangen af 2027.\n"},
+        "Hvilket mål har Kildeholt sat for, hvor mange ældre der bliver helt selvhjulpne?")
     assert "50 procent" in a["answer"] and "60 dage" not in a["answer"], a["answer"]
     assert {c["source"] for c in a["citations"]} == {"kildeholt.md"}
 
@@ -243,17 +242,11 @@ def test_a_goal_question_naming_who_set_it_answers_from_their_goals_only(tmp_pat
 def test_a_goal_sentence_is_not_a_measured_figure(tmp_path):
     """'What share had completed it in 2027?' asks what was measured: the goal for 2027 ('skal
     øges til mindst 50 pct.') is not the answer."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "strategi.md").write_text(
+    a, = ask_over(tmp_path, {"strategi.md": (
         "# Rusmiddelstrategi for Hjortdal Kommune\n\n"
         "Mål 1: Andelen af borgere, der afslutter stofbehandlingen som færdigbehandlet, skal øges "
-        "til mindst 50 pct. i 2027.\n", encoding="utf-8")
-    store = tmp_path / "store"
-    assert cli("ingest", str(docs), "--store", str(store), "--json").returncode == 0
-    r = cli("ask", "--store", str(store), "--json",
-            "Hvor stor en andel af borgerne afsluttede stofbehandlingen som færdigbehandlet i 2027?")
-    a = json.loads(r.stdout.splitlines()[0])
+        "til mindst 50 pct. i 2027.\n")},
+        "Hvor stor en andel af borgerne afsluttede stofbehandlingen som færdigbehandlet i 2027?")
     assert a["abstained"] and "**50" not in a["answer"], a["answer"]
 
 
