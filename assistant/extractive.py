@@ -66,7 +66,7 @@ class ExtractiveAnswerer:
     def __init__(self, idf, doc_stems=None, doc_text=None, embedder=None):
         self.scorer = EvidenceScorer(idf, doc_stems, embedder)
         self.doc_text = doc_text  # callable: doc_id -> the document's text
-        self._names: dict[tuple[str, str], bool] = {}  # (doc_id, entity) -> the document names it
+        self._names: dict[tuple[str, str], bool] = {}  # (doc_id, entity or quote) -> the document has it
 
     def select(self, q: Question, hits: list[Hit]) -> tuple[list[Unit], str | None, dict]:
         """The units to state, or a reason to abstain (a template key) with its arguments."""
@@ -92,6 +92,14 @@ class ExtractiveAnswerer:
         if key:
             units = [u for u in units if any(i in u.covered for i in key)]
         units = self._on_topic(q, units, hits)
+        quoted = _quotations(q.text)
+        if units and quoted:
+            # a statement or title quoted in the question must stand in the answer's document
+            said = [u for u in units if all(self._document_says(hits[u.hit], phrase) for phrase in quoted)]
+            if not said:
+                missing = next(p for p in quoted if not any(self._document_says(hits[u.hit], p) for u in units))
+                return [], "reason_entity", {"entities": f"«{missing}»"}
+            units = said
         if units:
             # a question about a group ("unge under 25 år", women) is not answered by a figure
             # or goal for everyone: the unit or its passage must name the group
@@ -167,6 +175,17 @@ class ExtractiveAnswerer:
             if len(self._names) > 5000:
                 self._names.pop(next(iter(self._names)))
             self._names[key] = entity_in(entity, f"{hit.context()} {self.doc_text(hit.doc_id)}")
+        return self._names[key]
+
+    def _document_says(self, hit: Hit, phrase: str) -> bool:
+        """The passage's document holds (nearly) every content word of `phrase`, in order or not."""
+        key = (hit.doc_id, "\x00" + phrase)  # not an entity key
+        if key not in self._names:
+            if len(self._names) > 5000:
+                self._names.pop(next(iter(self._names)))
+            terms = set(content_terms(phrase))
+            text = f"{hit.text} {self.doc_text(hit.doc_id) if self.doc_text is not None else ''}"
+            self._names[key] = not terms or len(terms & set(content_terms(text))) >= 0.8 * len(terms)
         return self._names[key]
 
     def _from_named_documents(self, q: Question, units: list[Unit], hits: list[Hit]) -> list[Unit]:
@@ -344,6 +363,14 @@ def format_date(iso: str, lang: str) -> str:
     months = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
     return f"{int(d)} {months[int(m) - 1]} {y}"
+
+
+_QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]{8,200})[\"“”«»„]")
+
+
+def _quotations(text: str) -> list[str]:
+    """Phrases of three words or more that the question puts in double quotes or guillemets."""
+    return [m.group(1).strip() for m in _QUOTED.finditer(text) if len(m.group(1).split()) >= 3]
 
 
 def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) -> Answer:

@@ -101,3 +101,12 @@ def test_cli_ask_json(corpus_store, tmp_path):
     cite = home["citations"][0]
     assert {"n", "source", "title", "date", "doc_type", "text", "score"} <= set(cite)
     assert home["goals"] and home["goals"][0]["topic"] == "homelessness"
+
+
+def test_a_quotation_in_the_question_must_stand_in_the_answers_document(assistant):
+    """'Who said "…"?': a quote the documents do not hold is not pinned on someone they name."""
+    absent = assistant.ask('Hvem er citeret for udsagnet "Jeg vil gerne have et almindeligt liv ligesom '
+                           'alle andre" i materialet?')
+    assert absent.abstained and "almindeligt liv" in absent.answer, absent.answer
+    present = assistant.ask('Hvem sagde "Heldigvis kan vi se, at der er rigtig mange, der gerne vil bidrage"?')
+    assert not present.abstained and "Vibe Klarup" in present.answer, present.answer
