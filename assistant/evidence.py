@@ -140,8 +140,9 @@ def missing_qualifier(q: Question, evidence: str) -> str | None:
     or goal for everyone does not answer a question about a group."""
     from ingest.measurements import age_phrases
 
-    said = " ".join(age_phrases(evidence))  # the evidence's own ages, not any 25 in it
-    for phrase in age_phrases(q.text):
+    asked = age_phrases(q.text)
+    said = " ".join(age_phrases(evidence)) if asked else ""  # the evidence's own ages, not any 25 in it
+    for phrase in asked:
         numbers = re.findall(r"\d{1,2}", phrase)
         if len(numbers) == 1 and re.search(r"\b(under|op til|below)\b", phrase, re.I):
             n = numbers[0]  # "under 25": the evidence says under 25 (or younger than 25)

@@ -66,7 +66,7 @@ class ExtractiveAnswerer:
     def __init__(self, idf, doc_stems=None, doc_text=None, embedder=None):
         self.scorer = EvidenceScorer(idf, doc_stems, embedder)
         self.doc_text = doc_text  # callable: doc_id -> the document's text
-        self._names: dict[tuple[str, str], bool] = {}  # (doc_id, entity or quote) -> the document has it
+        self._names: dict[tuple[str, str], bool] = {}  # (doc_id, entity) -> the document names it
 
     def select(self, q: Question, hits: list[Hit]) -> tuple[list[Unit], str | None, dict]:
         """The units to state, or a reason to abstain (a template key) with its arguments."""
@@ -179,14 +179,12 @@ class ExtractiveAnswerer:
 
     def _document_says(self, hit: Hit, phrase: str) -> bool:
         """The passage's document holds (nearly) every content word of `phrase`, in order or not."""
-        key = (hit.doc_id, "\x00" + phrase)  # not an entity key
-        if key not in self._names:
-            if len(self._names) > 5000:
-                self._names.pop(next(iter(self._names)))
-            terms = set(content_terms(phrase))
-            text = f"{hit.text} {self.doc_text(hit.doc_id) if self.doc_text is not None else ''}"
-            self._names[key] = not terms or len(terms & set(content_terms(text))) >= 0.8 * len(terms)
-        return self._names[key]
+        terms = set(content_terms(phrase))
+        if not terms:
+            return True
+        # the scorer's cached stems of the whole document; the passage alone without them
+        stems = self.scorer.doc_stems(hit.doc_id) if self.scorer.doc_stems else set(content_terms(hit.text))
+        return len(terms & stems) >= 0.8 * len(terms)
 
     def _from_named_documents(self, q: Question, units: list[Unit], hits: list[Hit]) -> list[Unit]:
         """A question that names an organisation, place or programme ("according to
@@ -283,7 +281,7 @@ def _year_fit(text: str, year: str) -> int:
 
 
 def _years(q: Question) -> list[str]:
-    return [e for e in q.entities if re.fullmatch(r"(19|20)\d\d", e)]
+    return [e for e in q.entities if _YEAR.fullmatch(e)]
 
 
 def _overlap(a: str, b: str) -> bool:

@@ -173,11 +173,6 @@ class Controller:
         frame = pd.DataFrame([[r[c] for c in cols] for r in rows], columns=[heads[c] for c in cols])
         return frame, _goal_cards(rows, heads, lang)
 
-    def goals_rows(self, topic, programme, year, query, lang: str = "da") -> list[list[str]]:
-        """The main columns of the goals shown, as text (what the table holds)."""
-        frame, _ = self.goals_table(topic, programme, year, query, lang)
-        return frame.astype(str).values.tolist()
-
     def _progress(self, goals) -> dict:
         """Each goal's progress, cached until the store changes."""
         from ingest.progress import progress_by_goal
@@ -291,9 +286,6 @@ class Controller:
             label = r["title"] or r["source"]
             out.append((f"{label} ({r['date']})" if r["date"] else label, r["source"]))
         return out
-
-    def document_sources(self) -> list[str]:
-        return [r["source"] for r in self.store.catalog.documents()]
 
     def remove_prompt(self, source: str | None, lang: str = "da") -> str | None:
         """The question to confirm before `source` is removed; None when nothing is chosen."""
