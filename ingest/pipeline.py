@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
@@ -176,9 +175,11 @@ def _flush(store: Store, batch: list[_Pending], report: IngestReport) -> list[Fi
     try:
         store.catalog.replace_documents([(p.doc, p.fingerprint, p.chunks, p.goals, p.measurements,
                                           p.http) for p in batch])
-    except (sqlite3.Error, OSError) as e:
+    except PolicyQAError:
+        raise
+    except Exception as e:  # sqlite3, psycopg or OS errors of the catalog
         _raise_if_fatal(e, store)
-        raise StoreError(f"cannot write the store's catalog in {store.path} ({e}); "
+        raise StoreError(f"cannot write the store's catalog in {store.where()} ({e}); "
                          "nothing of this batch was kept, rerun the ingest") from e
     results = []
     for p in batch:
@@ -267,30 +268,49 @@ def ingest(store: Store, targets: list[str], *, prune: bool = False, max_bytes: 
     batch: list[_Pending] = []
     batch_ids: dict[str, str] = {}
 
-    def add(pending: _Pending | FileResult) -> None:
+    def flush() -> None:
         nonlocal batch, batch_ids
+        record(_flush(store, batch, report))
+        batch, batch_ids = [], {}
+        store.catalog.release_claims()
+
+    def add(pending: _Pending | FileResult) -> None:
         if isinstance(pending, FileResult):
             record([pending])
             return
         batch.append(pending)
         batch_ids[pending.doc.doc_id] = pending.source
         if sum(len(p.chunks) for p in batch) >= BATCH_CHUNKS:
-            record(_flush(store, batch, report))
-            batch, batch_ids = [], {}
+            flush()
 
-    for source, target in items:
-        if crawl is not None and isinstance(target, str) and is_url(target):
-            for page in _crawl(store, target, crawl, max_bytes=max_bytes, timeout=timeout):
-                add(_prepare_page(store, page, extract_goals=extract_goals, batch_ids=batch_ids,
-                                  progress=show))
-            continue
-        add(_prepare(store, source, target, max_bytes=max_bytes, timeout=timeout,
-                     extract_goals=extract_goals, batch_ids=batch_ids, progress=show))
-    record(_flush(store, batch, report))
+    def claim(source: str) -> None:
+        """Take the document's ingest lock before reading its stored version: a worker that is
+        writing it finishes first (and its fingerprint then says unchanged). Before waiting,
+        this worker writes its batch and lets go of its own locks, so no two workers ever
+        wait for each other."""
+        if not store.catalog.claim(source):
+            flush()
+            store.catalog.claim(source, wait=True)
+
+    try:
+        for source, target in items:
+            if crawl is not None and isinstance(target, str) and is_url(target):
+                for page in _crawl(store, target, crawl, max_bytes=max_bytes, timeout=timeout):
+                    claim(page.url)
+                    add(_prepare_page(store, page, extract_goals=extract_goals,
+                                      batch_ids=batch_ids, progress=show))
+                continue
+            claim(source)
+            add(_prepare(store, source, target, max_bytes=max_bytes, timeout=timeout,
+                         extract_goals=extract_goals, batch_ids=batch_ids, progress=show))
+        flush()
+    finally:
+        store.catalog.release_claims()
     if bar:
         bar.close()
     if any(r.status in ("added", "updated", "removed") for r in report.results):
-        link_supersessions(store.catalog)
+        with store.catalog.lock("supersessions"):  # another worker's links are read, not overwritten
+            link_supersessions(store.catalog)
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.catalog import Catalog
+from ingest.catalog import SQLiteCatalog
 from policyqa.errors import DamagedStoreError
 
 
@@ -31,7 +31,7 @@ def set_aside_damaged_catalog(store_path: Path) -> str | None:
     if not path.exists():
         return None
     try:
-        Catalog(path, create=False, read_only=True)
+        SQLiteCatalog(path, create=False, read_only=True)
         return None
     except DamagedStoreError:
         pass

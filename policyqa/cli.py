@@ -20,6 +20,9 @@ app.add_typer(feedback_app, name="feedback")
 _DEBUG = {"on": False}
 StoreOpt = typer.Option(None, "--store", help="Store folder (default: $POLICYQA_STORE or .policyqa/).")
 ChromaOpt = typer.Option(None, "--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000.")
+CatalogOpt = typer.Option(None, "--catalog-url", help="Keep the catalog in PostgreSQL, e.g. "
+                          "postgresql://user:pw@host/db (default: $POLICYQA_CATALOG_URL, else "
+                          "catalog.sqlite in the store folder).")
 
 
 def settings(**overrides):
@@ -29,6 +32,14 @@ def settings(**overrides):
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except Exception as e:  # pydantic ValidationError: a bad environment variable or option
         raise UsageError(f"invalid setting: {str(e).splitlines()[0]} ({_first_error(e)})") from e
+
+
+def _read_catalog(s):
+    """The store's catalog opened for reading (SQLite file or PostgreSQL)."""
+    from ingest.catalog import open_catalog
+
+    return open_catalog(s.catalog_url or s.store_path() / "catalog.sqlite", create=False,
+                        read_only=True, text_search=s.text_search)
 
 
 def _first_error(e: Exception) -> str:
@@ -49,6 +60,7 @@ def ingest(
     targets: list[str] = typer.Argument(None, help="Files, folders or http(s) URLs (default: corpus/)."),
     store: Optional[Path] = StoreOpt,
     chroma_url: Optional[str] = ChromaOpt,
+    catalog_url: Optional[str] = CatalogOpt,
     prune: bool = typer.Option(False, "--prune", help="Remove documents whose files are gone."),
     repair: bool = typer.Option(False, "--repair", help="Re-embed passages whose vectors are "
                                 "missing; a damaged catalog is set aside and rebuilt from TARGETS."),
@@ -73,9 +85,9 @@ def ingest(
     from ingest.pipeline import ingest as run_ingest
     from ingest.store import Store
 
-    s = settings(store=store, chroma_url=chroma_url)
+    s = settings(store=store, chroma_url=chroma_url, catalog_url=catalog_url)
     aside = None
-    if repair:
+    if repair and not s.catalog_url:
         from ingest.repair import set_aside_damaged_catalog
 
         aside = set_aside_damaged_catalog(s.store_path())
@@ -130,6 +142,7 @@ def ask(
     questions: list[str] = typer.Argument(..., help="One or more questions (Danish or English)."),
     store: Optional[Path] = StoreOpt,
     chroma_url: Optional[str] = ChromaOpt,
+    catalog_url: Optional[str] = CatalogOpt,
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line per question."),
     doc_type: list[str] = typer.Option([], "--doc-type", help="Only these document types."),
     date_from: Optional[str] = typer.Option(None, "--from", help="Only documents from this date (ISO)."),
@@ -144,7 +157,7 @@ def ask(
     from assistant.models import Filters
     from assistant.service import Assistant
 
-    s = settings(store=store, chroma_url=chroma_url)
+    s = settings(store=store, chroma_url=chroma_url, catalog_url=catalog_url)
     filters = None
     if doc_type or date_from or date_to:
         filters = Filters(tuple(doc_type), _iso(date_from), _iso(date_to))
@@ -213,11 +226,10 @@ def goals(
 
     Example: policyqa goals --topic hjemløshed --json
     """
-    from ingest.catalog import Catalog
     from ingest.goal_table import filter_goals, goals_csv, goals_json_rows, goals_table
 
     s = settings(store=store)
-    cat = Catalog(s.store_path() / "catalog.sqlite", create=False, read_only=True)
+    cat = _read_catalog(s)
     from ingest.progress import progress_by_goal
 
     rows = filter_goals(cat.goals(), topic=topic, programme=programme, year=year)
@@ -243,11 +255,10 @@ def measurements(
     """
     from dataclasses import asdict
 
-    from ingest.catalog import Catalog
     from ingest.goal_table import filter_measurements, measurements_csv, measurements_table
 
     s = settings(store=store)
-    cat = Catalog(s.store_path() / "catalog.sqlite", create=False, read_only=True)
+    cat = _read_catalog(s)
     rows = filter_measurements(cat.measurements(), topic=topic)
     if as_json:
         print(json.dumps([asdict(m) for m in rows], ensure_ascii=False, indent=1))
@@ -263,6 +274,7 @@ def serve(
     port: Optional[int] = typer.Option(None, "--port", help="Port (default 7860)."),
     store: Optional[Path] = StoreOpt,
     chroma_url: Optional[str] = ChromaOpt,
+    catalog_url: Optional[str] = CatalogOpt,
 ) -> None:
     """Start the web UI.
 
@@ -270,7 +282,7 @@ def serve(
     """
     from ui.app import launch
 
-    launch(settings(host=host, port=port, store=store, chroma_url=chroma_url))
+    launch(settings(host=host, port=port, store=store, chroma_url=chroma_url, catalog_url=catalog_url))
 
 
 @app.command("eval")
@@ -381,11 +393,10 @@ def feedback_export(
 
     Example: policyqa feedback export --format csv --out feedback.csv
     """
-    from ingest.catalog import Catalog
     from ui.feedback import export_feedback
 
     s = settings(store=store)
-    cat = Catalog(s.store_path() / "catalog.sqlite", create=False, read_only=True)
+    cat = _read_catalog(s)
     text = export_feedback(cat.feedback(), fmt)
     if fmt == "eval" and not text:
         print("no feedback marked bad", file=sys.stderr)

@@ -28,6 +28,16 @@ class Settings(BaseSettings):
         None, description="Use a Chroma server (http://host:port) instead of the embedded store."
     )
     collection: str = Field("policyqa", description="Chroma collection name.")
+    catalog_url: str | None = Field(
+        None, description="Keep the catalog (documents, passages, lexical index, goals, feedback, "
+        "index records) in PostgreSQL, e.g. postgresql://policyqa:secret@db:5432/policyqa, instead "
+        "of catalog.sqlite in the store folder; with --chroma-url, one store for several processes.",
+    )
+    text_search: Literal["stems", "danish"] = Field(
+        "stems", description="PostgreSQL catalog only: rank keyword matches by BM25 over the "
+        "project's Danish stems ('stems', as the SQLite catalog does) or by PostgreSQL's own "
+        "'danish' text-search configuration ('danish').",
+    )
     top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
     fusion: Literal["auto", "dense", "bm25", "hybrid"] = Field(
         "auto",

@@ -276,7 +276,7 @@ def test_10_feedback(page, server):
     page.fill("#fb-comment textarea", "Mangler kilde om formanden")
     page.click("#fb-bad")
     page.wait_for_function("document.querySelector('#fb-status').innerText.includes('Tak')", timeout=20000)
-    from ingest.catalog import Catalog
+    from ingest.catalog import SQLiteCatalog as Catalog
 
     rows = Catalog(Path(server[1]) / "catalog.sqlite").feedback()
     assert rows and rows[-1]["rating"] == -1 and rows[-1]["comment"] == "Mangler kilde om formanden"

@@ -62,7 +62,7 @@ def test_ingest_json_summary_and_goals(tmp_path, corpus_dir):
 
 @pytest.mark.integration
 def test_feedback_export(tmp_path):
-    from ingest.catalog import Catalog
+    from ingest.catalog import SQLiteCatalog as Catalog
 
     store = tmp_path / "s"
     store.mkdir()

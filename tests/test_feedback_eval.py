@@ -9,7 +9,7 @@ import pytest
 
 from evals.runner import load_questions
 from evals.sets import eval_set
-from ingest.catalog import Catalog
+from ingest.catalog import SQLiteCatalog as Catalog
 from policyqa.errors import UsageError
 
 FIELDS = ["id", "split", "language", "question", "answerable", "expected_facts", "expected_sources",

@@ -1,0 +1,310 @@
+"""The catalog on PostgreSQL: one store for several UI processes, ingest workers and machines.
+
+Same contract and the same SQL as the embedded SQLite catalog (ingest/catalog.py). What differs:
+- the schema is created and migrated by versioned SQL in `MIGRATIONS`, applied under an
+  advisory lock by whichever process opens the database first;
+- the lexical index is a postings table of the project's own Danish stems, ranked by BM25 in SQL
+  with the same formula and constants as SQLite's FTS5 (k1 = 1.2, b = 0.75), so both catalogs
+  rank alike. `text_search="danish"` ranks with PostgreSQL's own `danish` text-search
+  configuration (ts_rank) instead; the README gives both measured on the evaluation sets;
+- ingest workers take an advisory lock per document (`claim`), so two never write the same one.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+from ingest.catalog import Catalog, Chunk, Tx
+from policyqa.errors import StoreError, UsageError
+
+# Each entry is applied once, in order, in one transaction; never edit an applied entry, add one.
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, source TEXT UNIQUE NOT NULL, path TEXT, title TEXT, date TEXT,
+    doc_type TEXT, issuer TEXT, language TEXT, text TEXT, fingerprint TEXT,
+    n_chunks INTEGER, n_goals INTEGER, ingested_at DOUBLE PRECISION, etag TEXT,
+    last_modified TEXT, links TEXT
+);
+CREATE TABLE chunks (
+    rid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL,
+    doc_id TEXT NOT NULL, source TEXT, idx INTEGER, title TEXT, section TEXT, text TEXT,
+    start INTEGER, "end" INTEGER, date TEXT, doc_type TEXT, kind TEXT DEFAULT 'text',
+    page INTEGER, ocr INTEGER DEFAULT 0,
+    n_terms INTEGER NOT NULL DEFAULT 0,
+    tsv TSVECTOR
+);
+CREATE INDEX chunks_doc ON chunks (doc_id);
+CREATE INDEX chunks_source ON chunks (source);
+CREATE INDEX chunks_tsv ON chunks USING GIN (tsv);
+CREATE TABLE postings (
+    term TEXT NOT NULL, rid BIGINT NOT NULL REFERENCES chunks (rid) ON DELETE CASCADE,
+    tf INTEGER NOT NULL, PRIMARY KEY (term, rid)
+);
+CREATE INDEX postings_rid ON postings (rid);
+CREATE TABLE goals (
+    goal_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT, topic TEXT, programme TEXT,
+    deadline INTEGER, announced TEXT, kind TEXT, superseded_by TEXT, record TEXT NOT NULL
+);
+CREATE INDEX goals_doc ON goals (doc_id);
+CREATE INDEX goals_topic ON goals (topic);
+CREATE TABLE measurements (
+    measurement_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT, topic TEXT,
+    year INTEGER, record TEXT NOT NULL
+);
+CREATE INDEX measurements_doc ON measurements (doc_id);
+CREATE TABLE feedback (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, created DOUBLE PRECISION, question TEXT,
+    answer TEXT, citations TEXT, rating INTEGER, comment TEXT, language TEXT
+);
+"""),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+_LOCK_SPACE = 7_240_521  # advisory-lock keys of policyqa: hashtextextended(name, this)
+K1, B = 1.2, 0.75  # FTS5's bm25() constants
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password:
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+def _pg(sql: str) -> str:
+    """The shared SQL's ? placeholders as psycopg's %s (a literal % doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresCatalog(Catalog):
+    """A connection per thread (autocommit for reads, explicit transactions for writes)."""
+
+    kind = "postgresql"
+
+    def __init__(self, url: str, *, create: bool = True, read_only: bool = False,
+                 text_search: str = "stems"):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError as e:
+            raise UsageError("a PostgreSQL catalog needs psycopg: pip install 'policyqa[pg]'") from e
+        if text_search not in ("stems", "danish"):
+            raise UsageError(f"unknown text search '{text_search}': use 'stems' or 'danish'")
+        self.url = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        self.read_only = read_only
+        self.text_search = text_search
+        self._local = threading.local()
+        self._all: list = []  # every connection opened, to close them
+        self._claims: set[str] = set()
+        c = self._connection()
+        if not read_only and create:
+            self._migrate(c)
+        else:
+            self._check_schema()
+
+    def describe(self) -> str:
+        return redact(self.url)
+
+    # -- connections and schema -----------------------------------------------------------
+    def _connection(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            import psycopg
+            from psycopg.rows import dict_row
+
+            try:
+                conn = psycopg.connect(self.url, autocommit=True, row_factory=dict_row,
+                                       connect_timeout=10, application_name="policyqa")
+            except psycopg.Error as e:
+                raise StoreError(f"cannot reach the catalog database {self.describe()} "
+                                 f"({_first_line(e)})") from e
+            if self.read_only:
+                conn.execute("SET default_transaction_read_only = on")
+            self._local.conn = conn
+            self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        self.release_claims()
+        for conn in self._all:
+            if not conn.closed:
+                conn.close()
+        self._all.clear()
+        self._local = threading.local()
+
+    def _migrate(self, conn) -> None:
+        """Apply the migrations this database lacks, under one advisory lock, so two processes
+        starting at once never both create the tables."""
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('schema', %s))", (_LOCK_SPACE,))
+            conn.execute("CREATE TABLE IF NOT EXISTS policyqa_migrations (version INTEGER PRIMARY KEY, "
+                         "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+            done = {r["version"] for r in conn.execute("SELECT version FROM policyqa_migrations")}
+            newer = {v for v in done if v > SCHEMA_VERSION}
+            if newer:
+                raise StoreError(f"the catalog database {self.describe()} has schema version "
+                                 f"{max(newer)}, newer than this policyqa knows ({SCHEMA_VERSION}); "
+                                 "upgrade policyqa")
+            for version, sql in MIGRATIONS:
+                if version not in done:
+                    conn.execute(sql)
+                    conn.execute("INSERT INTO policyqa_migrations (version) VALUES (%s)", (version,))
+            conn.execute("INSERT INTO meta (key, value) VALUES ('schema', %s) ON CONFLICT (key) "
+                         "DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
+
+    def _check_schema(self) -> None:
+        version = self.schema_version()
+        if version == "0":
+            raise StoreError(f"no store in the catalog database {self.describe()} (run "
+                             "'policyqa ingest' first)")
+        if int(version) > SCHEMA_VERSION:
+            raise StoreError(f"the catalog database {self.describe()} has schema version {version}, "
+                             f"newer than this policyqa knows ({SCHEMA_VERSION}); upgrade policyqa")
+
+    def schema_version(self) -> str:
+        rows = self._connection().execute(
+            "SELECT to_regclass('policyqa_migrations') IS NOT NULL AS present").fetchall()
+        if not rows[0]["present"]:
+            return "0"
+        rows = self._connection().execute("SELECT max(version) AS v FROM policyqa_migrations").fetchall()
+        return str(rows[0]["v"] or 0)
+
+    def record_manager_url(self) -> str:
+        return "postgresql+psycopg://" + self.url.split("://", 1)[1]
+
+    # -- statements -------------------------------------------------------------------------
+    def _read(self, sql: str, args: Iterable = ()) -> list[dict]:
+        import psycopg
+
+        try:
+            return self._connection().execute(_pg(sql), tuple(args)).fetchall()
+        except psycopg.OperationalError as e:
+            raise StoreError(f"the catalog database {self.describe()} stopped answering "
+                             f"({_first_line(e)})") from e
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """The generation is bumped first: it takes the meta row's lock, so writers queue
+        one behind the other (as SQLite's single writer does) and never deadlock."""
+        if self.read_only:
+            raise StoreError(f"the catalog database {self.describe()} was opened read-only")
+        conn = self._connection()
+
+        def run(sql: str, args: Iterable = ()) -> list[dict]:
+            cur = conn.execute(_pg(sql), tuple(args))
+            return cur.fetchall() if cur.description else []
+
+        with conn.transaction():
+            run(self._BUMP)
+            yield _PgTx(run, conn)
+
+    # -- locks --------------------------------------------------------------------------------
+    @contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        conn = self._connection()
+        conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, %s))", (f"lock:{name}", _LOCK_SPACE))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, %s))", (f"lock:{name}", _LOCK_SPACE))
+
+    def claim(self, source: str, *, wait: bool = False) -> bool:
+        if source in self._claims:
+            return True
+        conn = self._connection()
+        key = (f"doc:{source}", _LOCK_SPACE)
+        if wait:
+            conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, %s))", key)
+        else:
+            got = conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, %s)) AS ok",
+                               key).fetchone()["ok"]
+            if not got:
+                return False
+        self._claims.add(source)
+        return True
+
+    def release_claims(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and not conn.closed:
+            for source in self._claims:
+                conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, %s))",
+                             (f"doc:{source}", _LOCK_SPACE))
+        self._claims.clear()
+
+    # -- lexical index ------------------------------------------------------------------------
+    def _index_chunk(self, tx: Tx, rid: int, ch: Chunk, terms: list[str]) -> None:
+        raw = f"{ch.title} {ch.section} {ch.issuer or ''} {ch.text}"
+        tx.execute("UPDATE chunks SET n_terms=?, tsv=to_tsvector('danish', ?) WHERE rid=?",
+                   (len(terms), raw, rid))
+        counts = Counter(terms)
+        if counts:
+            with tx.conn.cursor().copy("COPY postings (term, rid, tf) FROM STDIN") as copy:
+                for term, tf in counts.items():
+                    copy.write_row((term, rid, tf))
+
+    def _unindex_chunks(self, tx: Tx, rids: list[int]) -> None:
+        pass  # postings go with their chunk rows (ON DELETE CASCADE), tsv is a column
+
+    def vocabulary(self) -> list[str]:
+        return [r["term"] for r in self._read("SELECT DISTINCT term FROM postings")]
+
+    def document_frequency(self, term: str) -> int:
+        if not term:
+            return 0
+        return int(self._read("SELECT count(*) AS n FROM postings WHERE term=?", (term,))[0]["n"])
+
+    def lexical_search(self, terms: list[str], k: int, *, doc_types: list[str] | None = None,
+                       date_from: str | None = None, date_to: str | None = None
+                       ) -> list[tuple[str, float]]:
+        uniq = list(dict.fromkeys(t for t in terms if t))
+        if not uniq:
+            return []
+        where, args = "", []
+        if doc_types:
+            where += f" AND c.doc_type IN ({','.join('?' * len(doc_types))})"
+            args += doc_types
+        if date_from:
+            where += " AND c.date >= ?"
+            args.append(date_from)
+        if date_to:
+            where += " AND c.date <= ?"
+            args.append(date_to)
+        if self.text_search == "danish":
+            query = " or ".join(re.sub(r"[^\w]+", " ", t) for t in uniq)
+            sql = ("SELECT c.chunk_id, ts_rank(c.tsv, q) AS s FROM chunks c, "
+                   "websearch_to_tsquery('danish', ?) q WHERE c.tsv @@ q" + where +
+                   " ORDER BY s DESC, c.rid LIMIT ?")
+            rows = self._read(sql, [query, *args, k])
+        else:
+            # BM25 as FTS5 computes it: idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6
+            sql = (
+                "WITH q AS (SELECT DISTINCT unnest(?::text[]) AS term), "
+                "st AS (SELECT count(*)::float8 AS n, greatest(avg(n_terms), 1)::float8 AS avgdl "
+                "FROM chunks), "
+                "df AS (SELECT p.term, count(*)::float8 AS n FROM postings p JOIN q USING (term) "
+                "GROUP BY p.term) "
+                "SELECT c.chunk_id, sum(greatest(ln((st.n - df.n + 0.5) / (df.n + 0.5)), 1e-6) "
+                f"* p.tf * {K1 + 1} / (p.tf + {K1} * ({1 - B} + {B} * c.n_terms / st.avgdl))) AS s "
+                "FROM postings p JOIN df USING (term) JOIN chunks c ON c.rid = p.rid CROSS JOIN st "
+                "WHERE true" + where + " GROUP BY c.rid, c.chunk_id ORDER BY s DESC, c.rid LIMIT ?")
+            rows = self._read(sql, [uniq, *args, k])
+        return [(r["chunk_id"], float(r["s"])) for r in rows if float(r["s"]) > 0]
+
+
+class _PgTx(Tx):
+    def __init__(self, run, conn):
+        super().__init__(run)
+        self.conn = conn
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip()
+    return (text.splitlines()[0] if text else type(e).__name__)[:200]
