@@ -15,7 +15,7 @@ OCR_PACKAGES := tesseract-ocr tesseract-ocr-dan tesseract-ocr-eng
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[st,llm,dev]'
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[st,llm,pg,dev]'
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

@@ -242,9 +242,10 @@ class PostgresCatalog(Catalog):
     # -- lexical index ------------------------------------------------------------------------
     def _index_chunk(self, tx: Tx, rid: int, ch: Chunk, terms: list[str]) -> None:
         raw = f"{ch.title} {ch.section} {ch.issuer or ''} {ch.text}"
+        tokens = fts_tokens(terms)
         tx.execute("UPDATE chunks SET n_terms=?, tsv=to_tsvector('danish', ?) WHERE rid=?",
-                   (len(terms), raw, rid))
-        counts = Counter(terms)
+                   (len(tokens), raw, rid))
+        counts = Counter(tokens)
         if counts:
             with tx.conn.cursor().copy("COPY postings (term, rid, tf) FROM STDIN") as copy:
                 for term, tf in counts.items():
@@ -257,14 +258,19 @@ class PostgresCatalog(Catalog):
         return [r["term"] for r in self._read("SELECT DISTINCT term FROM postings")]
 
     def document_frequency(self, term: str) -> int:
-        if not term:
+        tokens = fts_tokens([term])
+        if not tokens:
             return 0
-        return int(self._read("SELECT count(*) AS n FROM postings WHERE term=?", (term,))[0]["n"])
+        if len(tokens) == 1:
+            return int(self._read("SELECT count(*) AS n FROM postings WHERE term=?", tokens)[0]["n"])
+        return int(self._read(  # passages with every token (FTS5 counts the phrase)
+            "SELECT count(*) AS n FROM (SELECT rid FROM postings WHERE term = ANY(?::text[]) "
+            "GROUP BY rid HAVING count(*) = ?) x", (tokens, len(set(tokens))))[0]["n"])
 
     def lexical_search(self, terms: list[str], k: int, *, doc_types: list[str] | None = None,
                        date_from: str | None = None, date_to: str | None = None
                        ) -> list[tuple[str, float]]:
-        uniq = list(dict.fromkeys(t for t in terms if t))
+        uniq = list(dict.fromkeys(fts_tokens(terms)))
         if not uniq:
             return []
         where, args = "", []
@@ -297,6 +303,16 @@ class PostgresCatalog(Catalog):
                 "WHERE true" + where + " GROUP BY c.rid, c.chunk_id ORDER BY s DESC, c.rid LIMIT ?")
             rows = self._read(sql, [uniq, *args, k])
         return [(r["chunk_id"], float(r["s"])) for r in rows if float(r["s"]) > 0]
+
+
+def fts_tokens(terms: Iterable[str]) -> list[str]:
+    """Terms as SQLite's FTS5 tokenizer (unicode61) splits them: runs of letters and digits,
+    so both catalogs count the same tokens. A term FTS5 would match as a phrase ('2,5') is
+    matched here token by token."""
+    return [tok for t in terms for tok in _TOKEN.findall(t.lower())]
+
+
+_TOKEN = re.compile(r"[^\W_]+")
 
 
 class _PgTx(Tx):

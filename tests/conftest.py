@@ -51,6 +51,25 @@ def assistant(corpus_store):
 from policyqa.procs import free_port  # noqa: E402,F401 - re-exported for the tests
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server on a loopback port for the whole session (Debian's package)."""
+    from policyqa.procs import Postgres, postgres_bin
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed (pip install '.[pg]')")
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; .ci/run does it)")
+    try:
+        pg = Postgres()
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    yield pg
+    pg.stop()
+
+
 @pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
