@@ -14,11 +14,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(cmd: list[str], ready_url: str, timeout: float = 60.0) -> subprocess.Popen:
-    """Run `cmd`; return once `ready_url` answers. Raises RuntimeError (and stops the process)
-    if it does not within `timeout` seconds."""
+def start_server(cmd: list[str], ready_url: str, timeout: float = 60.0,
+                 env: dict | None = None) -> subprocess.Popen:
+    """Run `cmd` (with environment `env`, default this process's); return once `ready_url`
+    answers. Raises RuntimeError (and stops the process) if it does not within `timeout` s."""
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            stdin=subprocess.DEVNULL)
+                            stdin=subprocess.DEVNULL, env=env)
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:

@@ -51,6 +51,33 @@ def assistant(corpus_store):
 from policyqa.procs import free_port  # noqa: E402,F401 - re-exported for the tests
 
 
+def chroma_bin() -> str | None:
+    import sys
+
+    local = Path(sys.executable).parent / "chroma"
+    return str(local) if local.exists() else shutil.which("chroma")
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real Chroma server (`chroma run`) on a loopback port; its URL."""
+    from policyqa.procs import free_port, start_server, stop
+
+    exe = chroma_bin()
+    if exe is None:
+        pytest.skip("the chroma command is not installed")
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        proc = start_server([exe, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                            f"{url}/api/v2/heartbeat")
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    yield url
+    stop(proc)
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """A real PostgreSQL server on a loopback port for the whole session (Debian's package)."""

@@ -369,7 +369,8 @@ class Controller:
         self.store.delete_document(row["doc_id"], source)
         from ingest.goals import link_supersessions
 
-        link_supersessions(self.store.catalog)
+        with self.store.catalog.lock("supersessions"):
+            link_supersessions(self.store.catalog)
         uploaded = self.uploads / source
         if uploaded.is_file() and uploaded.resolve().parent == self.uploads.resolve():
             uploaded.unlink()
