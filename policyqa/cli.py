@@ -376,6 +376,76 @@ def fit_cmd(
     print(json.dumps(figures, indent=1))
 
 
+@app.command()
+def doctor(
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    catalog_url: Optional[str] = CatalogOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the checks as a JSON list."),
+) -> None:
+    """Check the store: reachable, schema version, model, and that the catalog and the vectors
+    agree (passages without vectors, orphans). Writes nothing; exit code 1 if a check fails.
+
+    Example: policyqa doctor --catalog-url postgresql://policyqa@db/policyqa --chroma-url http://chroma:8000
+    """
+    from ingest.doctor import as_json as checks_json
+    from ingest.doctor import doctor as run_doctor
+
+    checks = run_doctor(settings(store=store, chroma_url=chroma_url, catalog_url=catalog_url))
+    if as_json:
+        print(json.dumps(checks_json(checks), ensure_ascii=False, indent=1))
+    else:
+        for c in checks:
+            print(f"{c.status:<4}  {c.name}: {printable(c.detail)}")
+    if any(c.status == "fail" for c in checks):
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_cmd(
+    out: Path = typer.Option(..., "--out", help="File to write (gzip-compressed JSON lines)."),
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    catalog_url: Optional[str] = CatalogOpt,
+) -> None:
+    """Write the whole store (documents, passages, goals, measurements, feedback and vectors) to
+    one file: a backup, or a move between the embedded and the server form.
+
+    Example: policyqa export --out policyqa-2026-12-01.jsonl.gz
+    """
+    from ingest.backup import export_store
+    from ingest.store import Store
+
+    s = settings(store=store, chroma_url=chroma_url, catalog_url=catalog_url)
+    st = Store.from_settings(s, read_only=True)
+    r = export_store(st, out)
+    print(f"exported {r.documents} documents, {r.passages} passages, {r.vectors} vectors, "
+          f"{r.goals} goals, {r.measurements} measurements, {r.feedback} feedback to {out}")
+
+
+@app.command("import")
+def import_cmd(
+    file: Path = typer.Argument(..., help="A file written by 'policyqa export'."),
+    store: Optional[Path] = StoreOpt,
+    chroma_url: Optional[str] = ChromaOpt,
+    catalog_url: Optional[str] = CatalogOpt,
+) -> None:
+    """Add an exported store to this one (a document of the same source is replaced); the file
+    is checked whole before anything is written, and nothing is embedded again.
+
+    Example: policyqa import policyqa-2026-12-01.jsonl.gz --catalog-url postgresql://policyqa@db/policyqa
+    """
+    from ingest.backup import import_store
+    from ingest.store import Store
+
+    s = settings(store=store, chroma_url=chroma_url, catalog_url=catalog_url)
+    st = Store.from_settings(s, create=True)
+    r = import_store(st, file)
+    print(f"imported {r.documents} documents, {r.passages} passages, {r.vectors} vectors, "
+          f"{r.goals} goals, {r.measurements} measurements, {r.feedback} feedback"
+          + (f" ({r.feedback_skipped} feedback already there)" if r.feedback_skipped else ""))
+
+
 @feedback_app.command("export")
 def feedback_export(
     out: Optional[Path] = typer.Option(None, "--out", help="File to write (default: stdout)."),
