@@ -1,6 +1,7 @@
 """Benchmark from the seed corpus up to ~100k chunks: ingest vs raw encode, re-ingest, one changed
 file, warm question latency (retrieval alone and full answer; full system vs the plain LangChain
-baseline), cold `policyqa ask`, peak memory and store size; embedded Chroma and a Chroma server.
+baseline), cold `policyqa ask`, peak memory and store size; embedded Chroma, a Chroma server, and
+the server form (PostgreSQL catalog + Chroma server, one ingest process and two workers at once).
 
 Run: python -m evals.bench [--sizes seed,1000,10000,100000] [--out evals/reports/bench]
 Each size runs in its own process so peak memory is per size. Prints figures, writes
@@ -153,6 +154,7 @@ def run_one(size: str, workdir: Path, threads: int, server: bool) -> dict:
     }
     if server:
         out["chroma_server"] = _server_latency(store_path, corpus, spec, threads, questions, workdir, size)
+        out["shared_store"] = _shared_store(corpus, spec, threads, questions, workdir, size)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
 
@@ -188,6 +190,72 @@ def _server_latency(store_path, corpus, spec, threads, questions, workdir, size)
         return {"ingest_chunks_per_s": round(report.chunks_written / ingest_s, 1), "answer": _stats(ms)}
     finally:
         stop(proc)
+
+
+def _shared_store(corpus, spec, threads, questions, workdir, size) -> dict:
+    """The server form: a PostgreSQL catalog and a `chroma run` server on loopback. One ingest
+    process, then two ingest workers at once over the halves of the files (a new database and
+    collection), and the warm question latency of the one-process store."""
+    from assistant.question import analyse
+    from assistant.service import Assistant
+    from ingest.load import iter_targets
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+    from policyqa.procs import Postgres, postgres_bin
+
+    exe = Path(sys.executable).parent / "chroma"
+    if not exe.exists() or postgres_bin() is None:
+        return {"skipped": "chroma or PostgreSQL not installed"}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    chroma = start_server([str(exe), "run", "--path", str(workdir / f"chroma-shared-{size}"), "--host",
+                           "127.0.0.1", "--port", str(port)], f"{url}/api/v2/heartbeat")
+    pg = Postgres()
+    try:
+        store = Store(workdir / f"store-shared-{size}", spec=spec, threads=threads, chroma_url=url,
+                      catalog_url=pg.create_database("bench"), create=True)
+        t0 = time.perf_counter()
+        report = ingest(store, corpus, progress=False)
+        ingest_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ingest(store, corpus, progress=False)
+        reingest_s = time.perf_counter() - t0
+        bot = Assistant(store)
+        for q in questions:
+            bot.ask(q)
+
+        def retrieval(q):
+            store.embedder.clear_cache()
+            bot.retriever.search(bot.correct_typos(analyse(q)), bot.top_k, idf=bot._idf)
+
+        def full(q):
+            store.embedder.clear_cache()
+            bot.ask(q)
+
+        retr, ms = _latencies(retrieval, questions, 2), _latencies(full, questions, 2)
+        files = [str(t) for _, t in iter_targets(corpus)]
+        env = dict(os.environ, POLICYQA_CATALOG_URL=pg.create_database("bench2"), POLICYQA_CHROMA_URL=url,
+                   POLICYQA_COLLECTION="two-workers", POLICYQA_EMBEDDING=spec, POLICYQA_THREADS="1")
+        t0 = time.perf_counter()
+        workers = [subprocess.Popen([sys.executable, "-m", "policyqa.cli", "ingest", "--json", *half],
+                                    env=dict(env, POLICYQA_STORE=str(workdir / f"w{i}-{size}")),
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    stdin=subprocess.DEVNULL)
+                   for i, half in enumerate((files[0::2], files[1::2]))]
+        written = 0
+        for w in workers:
+            out, err = w.communicate()
+            if w.returncode != 0:
+                return {"failed": err[-500:]}
+            written += json.loads(out.strip().splitlines()[-1])["chunks_written"]
+        two_s = time.perf_counter() - t0
+        return {"ingest_chunks_per_s": round(report.chunks_written / ingest_s, 1),
+                "two_workers_chunks_per_s": round(written / two_s, 1),
+                "reingest_unchanged_s": round(reingest_s, 3),
+                "retrieval": _stats(retr), "answer": _stats(ms)}
+    finally:
+        stop(chroma)
+        pg.stop()
 
 
 def cold_ask(store_path: Path) -> float:
@@ -238,8 +306,24 @@ def table(results: list[dict], cold: float | None) -> str:
             f"{r['answer']['p95_ms'] / max(r['baseline_answer']['p95_ms'], 0.1):.1f} | {r['peak_rss_mb']} | {r['store_mb']} |")
     if cold is not None:
         lines.append(f"\nCold `policyqa ask` (new process, one question, seed store): {cold:.2f} s")
+    shared = [r for r in results if r.get("shared_store", {}).get("answer")]
+    if shared:
+        lines += ["", "| chunks | store | ingest chunks/s | 2 workers chunks/s | re-ingest s | retrieval p50/p95 ms "
+                  "| answer p50/p95 ms |", "|" + "---|" * 7]
+        for r in shared:
+            srv, sh = r.get("chroma_server") or {}, r["shared_store"]
+            lines.append(f"| {r['chunks']} | embedded (SQLite + Chroma folder) | {r['ingest_chunks_per_s']} | – | "
+                         f"{r['reingest_unchanged_s']} | {r['retrieval']['p50_ms']}/{r['retrieval']['p95_ms']} | "
+                         f"{r['answer']['p50_ms']}/{r['answer']['p95_ms']} |")
+            if srv.get("answer"):
+                lines.append(f"| {r['chunks']} | SQLite + Chroma server | {srv['ingest_chunks_per_s']} | – | – | – | "
+                             f"{srv['answer']['p50_ms']}/{srv['answer']['p95_ms']} |")
+            lines.append(f"| {r['chunks']} | PostgreSQL + Chroma server | {sh['ingest_chunks_per_s']} | "
+                         f"{sh['two_workers_chunks_per_s']} | {sh['reingest_unchanged_s']} | "
+                         f"{sh['retrieval']['p50_ms']}/{sh['retrieval']['p95_ms']} | "
+                         f"{sh['answer']['p50_ms']}/{sh['answer']['p95_ms']} |")
     for r in results:
-        if r.get("chroma_server"):
+        if r.get("chroma_server") and not shared:
             lines.append(f"\nChroma server at {r['chunks']} chunks: {json.dumps(r['chroma_server'])}")
         if r.get("synthetic_answers_correct"):
             lines.append(f"\nSynthetic questions answered right at {r['chunks']} chunks: "

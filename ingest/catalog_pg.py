@@ -45,7 +45,8 @@ CREATE INDEX chunks_source ON chunks (source);
 CREATE INDEX chunks_tsv ON chunks USING GIN (tsv);
 CREATE TABLE postings (
     term TEXT NOT NULL, rid BIGINT NOT NULL REFERENCES chunks (rid) ON DELETE CASCADE,
-    tf INTEGER NOT NULL, PRIMARY KEY (term, rid)
+    tf INTEGER NOT NULL, dl INTEGER NOT NULL,
+    PRIMARY KEY (term, rid) INCLUDE (tf, dl)
 );
 CREATE INDEX postings_rid ON postings (rid);
 CREATE TABLE goals (
@@ -247,12 +248,21 @@ class PostgresCatalog(Catalog):
                    (len(tokens), raw, rid))
         counts = Counter(tokens)
         if counts:
-            with tx.conn.cursor().copy("COPY postings (term, rid, tf) FROM STDIN") as copy:
+            with tx.conn.cursor().copy("COPY postings (term, rid, tf, dl) FROM STDIN") as copy:
                 for term, tf in counts.items():
-                    copy.write_row((term, rid, tf))
+                    copy.write_row((term, rid, tf, len(tokens)))
 
     def _unindex_chunks(self, tx: Tx, rids: list[int]) -> None:
         pass  # postings go with their chunk rows (ON DELETE CASCADE), tsv is a column
+
+    def _stats(self) -> tuple[float, float]:
+        """Passages and their mean length in tokens, read again when the catalog changed."""
+        version = self.version()
+        if getattr(self, "_stats_for", (None,))[0] != version:
+            row = self._read("SELECT count(*)::float8 AS n, coalesce(avg(n_terms), 0)::float8 AS avgdl "
+                             "FROM chunks")[0]
+            self._stats_for = (version, (row["n"], max(row["avgdl"], 1.0)))
+        return self._stats_for[1]
 
     def vocabulary(self) -> list[str]:
         return [r["term"] for r in self._read("SELECT DISTINCT term FROM postings")]
@@ -290,18 +300,19 @@ class PostgresCatalog(Catalog):
                    " ORDER BY s DESC, c.rid LIMIT ?")
             rows = self._read(sql, [query, *args, k])
         else:
-            # BM25 as FTS5 computes it: idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6
-            sql = (
-                "WITH q AS (SELECT DISTINCT unnest(?::text[]) AS term), "
-                "st AS (SELECT count(*)::float8 AS n, greatest(avg(n_terms), 1)::float8 AS avgdl "
-                "FROM chunks), "
-                "df AS (SELECT p.term, count(*)::float8 AS n FROM postings p JOIN q USING (term) "
-                "GROUP BY p.term) "
-                "SELECT c.chunk_id, sum(greatest(ln((st.n - df.n + 0.5) / (df.n + 0.5)), 1e-6) "
-                f"* p.tf * {K1 + 1} / (p.tf + {K1} * ({1 - B} + {B} * c.n_terms / st.avgdl))) AS s "
-                "FROM postings p JOIN df USING (term) JOIN chunks c ON c.rid = p.rid CROSS JOIN st "
-                "WHERE true" + where + " GROUP BY c.rid, c.chunk_id ORDER BY s DESC, c.rid LIMIT ?")
-            rows = self._read(sql, [uniq, *args, k])
+            # BM25 as FTS5 computes it: idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6; the
+            # postings carry their passage's length, so only the top k touch the chunks table
+            # (unless a filter needs it)
+            n, avgdl = self._stats()
+            score = ("sum(greatest(ln((?::float8 - df.n + 0.5) / (df.n + 0.5)), 1e-6) * p.tf * "
+                     f"{K1 + 1} / (p.tf + {K1} * ({1 - B} + {B} * p.dl / ?::float8)))")
+            join = " JOIN chunks c ON c.rid = p.rid WHERE true" + where if where else ""
+            sql = ("WITH df AS (SELECT term, count(*)::float8 AS n FROM postings "
+                   "WHERE term = ANY(?::text[]) GROUP BY term), "
+                   f"top AS (SELECT p.rid, {score} AS s FROM postings p JOIN df USING (term)"
+                   f"{join} GROUP BY p.rid ORDER BY s DESC, p.rid LIMIT ?) "
+                   "SELECT c.chunk_id, top.s FROM top JOIN chunks c USING (rid) ORDER BY top.s DESC, top.rid")
+            rows = self._read(sql, [uniq, n, avgdl, *args, k])
         return [(r["chunk_id"], float(r["s"])) for r in rows if float(r["s"]) > 0]
 
 

@@ -134,11 +134,17 @@ def test_both_catalogs_rank_alike(make_store, docs, backend, request):
     lite = Store(request.getfixturevalue("tmp_path") / "lite", spec="hash", create=True)
     for st in (pg, lite):
         ingest(st, [str(docs)], progress=False)
+    types = sorted({r["doc_type"] for r in lite.catalog.documents()})
+    dates = sorted(r["date"] for r in lite.catalog.documents() if r["date"])
+    filters = [{}, {"doc_types": types[:1]}, {"date_from": dates[-1]}, {"date_to": dates[0]}]
     for q in ("hjemløse i 2030", "udledningen faldet procent", "unge hjemløse 18 og 24 år", "CO2-neutral"):
-        a = pg.catalog.lexical_search(content_terms(q), 10)
-        b = lite.catalog.lexical_search(content_terms(q), 10)
-        assert [c for c, _ in a] == [c for c, _ in b], q
-        assert [round(s, 6) for _, s in a] == [round(s, 6) for _, s in b], q
+        for f in filters:
+            a = pg.catalog.lexical_search(content_terms(q), 10, **f)
+            b = lite.catalog.lexical_search(content_terms(q), 10, **f)
+            assert [c for c, _ in a] == [c for c, _ in b], (q, f)
+            assert [round(s, 6) for _, s in a] == [round(s, 6) for _, s in b], (q, f)
+    assert any(pg.catalog.lexical_search(content_terms("hjemløse"), 10, **f) !=
+               pg.catalog.lexical_search(content_terms("hjemløse"), 10) for f in filters[1:])
 
 
 def test_a_new_version_replaces_every_row_of_the_old(filled, docs):
