@@ -205,7 +205,9 @@ class PostgresCatalog(Catalog):
 
         with conn.transaction():
             run(self._BUMP)
-            yield _PgTx(run, conn)
+            tx = _PgTx(run, conn)
+            yield tx
+            tx.flush_index()
 
     # -- locks --------------------------------------------------------------------------------
     @contextmanager
@@ -242,18 +244,16 @@ class PostgresCatalog(Catalog):
 
     # -- lexical index ------------------------------------------------------------------------
     def _index_chunk(self, tx: Tx, rid: int, ch: Chunk, terms: list[str]) -> None:
+        """Queued, and written for the whole transaction at once (one COPY, one batch of
+        updates) when it commits."""
         raw = f"{ch.title} {ch.section} {ch.issuer or ''} {ch.text}"
-        tokens = fts_tokens(terms)
-        tx.execute("UPDATE chunks SET n_terms=?, tsv=to_tsvector('danish', ?) WHERE rid=?",
-                   (len(tokens), raw, rid))
-        counts = Counter(tokens)
-        if counts:
-            with tx.conn.cursor().copy("COPY postings (term, rid, tf, dl) FROM STDIN") as copy:
-                for term, tf in counts.items():
-                    copy.write_row((term, rid, tf, len(tokens)))
+        tx.pending[rid] = (raw, fts_tokens(terms))
 
     def _unindex_chunks(self, tx: Tx, rids: list[int]) -> None:
-        pass  # postings go with their chunk rows (ON DELETE CASCADE), tsv is a column
+        # postings go with their chunk rows (ON DELETE CASCADE), tsv is a column; a passage
+        # written earlier in this transaction is not indexed at all
+        for rid in rids:
+            tx.pending.pop(rid, None)
 
     def _stats(self) -> tuple[float, float]:
         """Passages and their mean length in tokens, read again when the catalog changed."""
@@ -330,6 +330,19 @@ class _PgTx(Tx):
     def __init__(self, run, conn):
         super().__init__(run)
         self.conn = conn
+        self.pending: dict[int, tuple[str, list[str]]] = {}  # rid -> (raw text, tokens)
+
+    def flush_index(self) -> None:
+        if not self.pending:
+            return
+        with self.conn.cursor() as cur:
+            cur.executemany("UPDATE chunks SET n_terms = %s, tsv = to_tsvector('danish', %s) WHERE rid = %s",
+                            [(len(tokens), raw, rid) for rid, (raw, tokens) in self.pending.items()])
+            with cur.copy("COPY postings (term, rid, tf, dl) FROM STDIN") as copy:
+                for rid, (_, tokens) in self.pending.items():
+                    for term, tf in Counter(tokens).items():
+                        copy.write_row((term, rid, tf, len(tokens)))
+        self.pending.clear()
 
 
 def _first_line(e: Exception) -> str:
