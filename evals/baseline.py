@@ -6,7 +6,7 @@ from pathlib import Path
 
 from assistant.models import Answer, Citation
 from ingest.load import iter_targets, load
-from ingest.store import Store, _chroma_ef_class
+from ingest.store import Store, embedding_function
 
 COLLECTION = "baseline-langchain"
 
@@ -20,12 +20,13 @@ class LangChainBaseline:
     def __init__(self, store: Store, corpus: list[str]):
         from langchain_chroma import Chroma
 
-        ef = _chroma_ef_class()(store.spec, store.threads)
+        ef = embedding_function(lambda: store.embedder, store.spec)
         client = store.vectors.client
-        client.get_or_create_collection(COLLECTION, embedding_function=ef,
-                                        configuration={"hnsw": {"space": "cosine"}})
+        collection = client.get_or_create_collection(COLLECTION, embedding_function=ef,
+                                                     configuration={"hnsw": {"space": "cosine"}})
         self.db = Chroma(client=client, collection_name=COLLECTION,
                          embedding_function=store.embedder)
+        self.db._chroma_collection = collection  # ours, with the project's embedding function
         if self.db._collection.count() == 0:
             self._build(store, corpus)
 

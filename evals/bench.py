@@ -237,7 +237,7 @@ def _shared_store(corpus, spec, threads, questions, workdir, size) -> dict:
         env = dict(os.environ, POLICYQA_CATALOG_URL=pg.create_database("bench2"), POLICYQA_CHROMA_URL=url,
                    POLICYQA_COLLECTION="two-workers", POLICYQA_EMBEDDING=spec, POLICYQA_THREADS="1")
         t0 = time.perf_counter()
-        workers = [subprocess.Popen([sys.executable, "-m", "policyqa.cli", "ingest", "--json", *half],
+        workers = [subprocess.Popen([sys.executable, "-m", "ui.cli", "ingest", "--json", *half],
                                     env=dict(env, POLICYQA_STORE=str(workdir / f"w{i}-{size}")),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     stdin=subprocess.DEVNULL)
@@ -261,7 +261,7 @@ def _shared_store(corpus, spec, threads, questions, workdir, size) -> dict:
 def cold_ask(store_path: Path) -> float:
     """Seconds from starting `policyqa ask` in a new process to its answer."""
     exe = Path(sys.executable).parent / "policyqa"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "policyqa.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "ui.cli"]
     env = dict(os.environ, POLICYQA_STORE=str(store_path))
     t0 = time.perf_counter()
     subprocess.run(cmd + ["ask", "Hvem er formand for Rådet for Socialt Udsatte?"], env=env,

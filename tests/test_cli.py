@@ -10,7 +10,7 @@ import pytest
 
 def run(*args, env=None, timeout=120):
     e = dict(os.environ, **(env or {}))
-    return subprocess.run([sys.executable, "-m", "policyqa.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True,
                           env=e, timeout=timeout, stdin=subprocess.DEVNULL)
 
 

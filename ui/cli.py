@@ -301,6 +301,10 @@ def eval_cmd(
     corpus: list[str] = typer.Option([], "--corpus", help="Corpus the baseline is built from "
                                      "(default: the set's documents)."),
     store: Optional[Path] = StoreOpt,
+    catalog_url: Optional[str] = typer.Option(
+        None, "--catalog-url", help="A set with a store of its own keeps that store's catalog in "
+        "this (empty, dedicated) PostgreSQL database instead of a SQLite file: measures the "
+        "PostgreSQL catalog. $POLICYQA_CATALOG_URL is never used for such a set."),
 ) -> None:
     """Evaluate configurations side by side on a question set and write a report.
 
@@ -334,7 +338,7 @@ def eval_cmd(
         from ingest.pipeline import ingest as run_ingest
 
         st = Store(chosen.store_path(s.store_path()), spec=s.embedding, threads=s.threads,
-                   create=True)
+                   create=True, catalog_url=catalog_url, text_search=s.text_search)
         summary = run_ingest(st, docs).summary()
         print(f"{chosen.name} collection: {summary['added'] + summary['updated'] + summary['unchanged']} "
               f"documents in {st.path}", file=sys.stderr)
