@@ -67,6 +67,7 @@ CREATE TABLE feedback (
 """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+POOL_SIZE = 8  # connections per process at most (the UI answers up to 8 questions at once)
 _LOCK_SPACE = 7_240_521  # advisory-lock keys of policyqa: hashtextextended(name, this)
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 
@@ -102,44 +103,67 @@ class PostgresCatalog(Catalog):
         self.url = url.replace("postgresql+psycopg://", "postgresql://", 1)
         self.read_only = read_only
         self.text_search = text_search
-        self._local = threading.local()
-        self._all: list = []  # every connection opened, to close them
         self._claims: set[str] = set()
-        c = self._connection()
-        if not read_only and create:
-            self._migrate(c)
-        else:
+        self._session = None  # the connection that holds advisory locks (claims, `lock`)
+        self._session_lock = threading.RLock()
+        self._named: dict[str, threading.Lock] = {}  # in-process side of `lock`
+        self._probe()
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+
+        options = "-c default_transaction_read_only=on" if read_only else ""
+        self._pool = ConnectionPool(
+            self.url, min_size=1, max_size=POOL_SIZE, open=False, name="policyqa",
+            kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": 10,
+                    "application_name": "policyqa", **({"options": options} if options else {})})
+        self._pool.open(wait=True, timeout=30)
+        with self._conn() as c:
+            if not read_only and create:
+                self._migrate(c)
+        if read_only or not create:
             self._check_schema()
 
     def describe(self) -> str:
         return redact(self.url)
 
     # -- connections and schema -----------------------------------------------------------
-    def _connection(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
+    def _probe(self) -> None:
+        """Fail at once, with one line, when the server cannot be reached or refuses the login."""
+        import psycopg
+
+        try:
+            psycopg.connect(self.url, connect_timeout=10).close()
+        except psycopg.Error as e:
+            raise StoreError(f"cannot reach the catalog database {self.describe()} "
+                             f"({_first_line(e)})") from e
+
+    @contextmanager
+    def _conn(self):
+        """A connection from this process's pool (at most POOL_SIZE, however many threads)."""
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._pool.connection(timeout=60) as conn:
+                yield conn
+        except PoolTimeout as e:
+            raise StoreError(f"the catalog database {self.describe()} gave no connection within "
+                             "60 s (is it overloaded?)") from e
+
+    def _session_conn(self):
+        if self._session is None or self._session.closed:
             import psycopg
             from psycopg.rows import dict_row
 
-            try:
-                conn = psycopg.connect(self.url, autocommit=True, row_factory=dict_row,
-                                       connect_timeout=10, application_name="policyqa")
-            except psycopg.Error as e:
-                raise StoreError(f"cannot reach the catalog database {self.describe()} "
-                                 f"({_first_line(e)})") from e
-            if self.read_only:
-                conn.execute("SET default_transaction_read_only = on")
-            self._local.conn = conn
-            self._all.append(conn)
-        return conn
+            self._session = psycopg.connect(self.url, autocommit=True, row_factory=dict_row,
+                                            connect_timeout=10, application_name="policyqa-locks")
+        return self._session
 
     def close(self) -> None:
         self.release_claims()
-        for conn in self._all:
-            if not conn.closed:
-                conn.close()
-        self._all.clear()
-        self._local = threading.local()
+        self._pool.close()
+        if self._session is not None and not self._session.closed:
+            self._session.close()
+        self._session = None
 
     def _migrate(self, conn) -> None:
         """Apply the migrations this database lacks, under one advisory lock, so two processes
@@ -171,12 +195,9 @@ class PostgresCatalog(Catalog):
                              f"newer than this policyqa knows ({SCHEMA_VERSION}); upgrade policyqa")
 
     def schema_version(self) -> str:
-        rows = self._connection().execute(
-            "SELECT to_regclass('policyqa_migrations') IS NOT NULL AS present").fetchall()
-        if not rows[0]["present"]:
+        if not self._read("SELECT to_regclass('policyqa_migrations') IS NOT NULL AS present")[0]["present"]:
             return "0"
-        rows = self._connection().execute("SELECT max(version) AS v FROM policyqa_migrations").fetchall()
-        return str(rows[0]["v"] or 0)
+        return str(self._read("SELECT max(version) AS v FROM policyqa_migrations")[0]["v"] or 0)
 
     def record_manager_url(self) -> str:
         return "postgresql+psycopg://" + self.url.split("://", 1)[1]
@@ -186,7 +207,8 @@ class PostgresCatalog(Catalog):
         import psycopg
 
         try:
-            return self._connection().execute(_pg(sql), tuple(args)).fetchall()
+            with self._conn() as conn:
+                return conn.execute(_pg(sql), tuple(args)).fetchall()
         except psycopg.OperationalError as e:
             raise StoreError(f"the catalog database {self.describe()} stopped answering "
                              f"({_first_line(e)})") from e
@@ -197,49 +219,57 @@ class PostgresCatalog(Catalog):
         one behind the other (as SQLite's single writer does) and never deadlock."""
         if self.read_only:
             raise StoreError(f"the catalog database {self.describe()} was opened read-only")
-        conn = self._connection()
+        with self._conn() as conn:
 
-        def run(sql: str, args: Iterable = ()) -> list[dict]:
-            cur = conn.execute(_pg(sql), tuple(args))
-            return cur.fetchall() if cur.description else []
+            def run(sql: str, args: Iterable = ()) -> list[dict]:
+                cur = conn.execute(_pg(sql), tuple(args))
+                return cur.fetchall() if cur.description else []
 
-        with conn.transaction():
-            run(self._BUMP)
-            tx = _PgTx(run, conn)
-            yield tx
-            tx.flush_index()
+            with conn.transaction():
+                run(self._BUMP)
+                tx = _PgTx(run, conn)
+                yield tx
+                tx.flush_index()
 
     # -- locks --------------------------------------------------------------------------------
+    def _advisory(self, fn: str, key: str):
+        with self._session_lock:
+            return self._session_conn().execute(
+                f"SELECT {fn}(hashtextextended(%s, %s)) AS ok", (key, _LOCK_SPACE)).fetchone()["ok"]
+
     @contextmanager
     def lock(self, name: str) -> Iterator[None]:
-        conn = self._connection()
-        conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, %s))", (f"lock:{name}", _LOCK_SPACE))
-        try:
-            yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, %s))", (f"lock:{name}", _LOCK_SPACE))
+        """Across processes an advisory lock, held by a connection of its own for as long as
+        it is held (closing it lets go, even if this process dies); within the process a thread
+        lock as well."""
+        import psycopg
+
+        local = self._named.setdefault(name, threading.Lock())
+        with local:
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10,
+                                   application_name="policyqa-lock")
+            try:
+                conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, %s))", (f"lock:{name}", _LOCK_SPACE))
+                yield
+            finally:
+                conn.close()
 
     def claim(self, source: str, *, wait: bool = False) -> bool:
         if source in self._claims:
             return True
-        conn = self._connection()
-        key = (f"doc:{source}", _LOCK_SPACE)
         if wait:
-            conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, %s))", key)
-        else:
-            got = conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, %s)) AS ok",
-                               key).fetchone()["ok"]
-            if not got:
-                return False
+            with self._session_lock:
+                conn = self._session_conn()
+            conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, %s))", (f"doc:{source}", _LOCK_SPACE))
+        elif not self._advisory("pg_try_advisory_lock", f"doc:{source}"):
+            return False
         self._claims.add(source)
         return True
 
     def release_claims(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and not conn.closed:
+        if self._session is not None and not self._session.closed:
             for source in self._claims:
-                conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, %s))",
-                             (f"doc:{source}", _LOCK_SPACE))
+                self._advisory("pg_advisory_unlock", f"doc:{source}")
         self._claims.clear()
 
     # -- lexical index ------------------------------------------------------------------------

@@ -291,3 +291,49 @@ def test_a_missing_server_is_one_clear_error():
     with pytest.raises(StoreError, match="cannot reach the catalog database") as e:
         open_catalog(f"postgresql://policyqa:secret@127.0.0.1:{free_port()}/x")
     assert "secret" not in str(e.value)
+
+
+def test_many_threads_share_a_bounded_number_of_connections(make_store, backend):
+    """A UI answers many users at once from threads: every write lands once, and on PostgreSQL
+    the process never holds more connections than its pool allows."""
+    cat = make_store().catalog
+    ids, errors = [], []
+
+    def work(i: int):
+        try:
+            cat.documents()
+            ids.append(cat.add_feedback(f"spørgsmål {i}", "svar", [], 1))
+            cat.version()
+        except Exception as e:  # noqa: BLE001 - any failure fails the test
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(set(ids)) == 40 and len(cat.feedback()) == 40
+    if backend == "postgresql":
+        from ingest.catalog_pg import POOL_SIZE
+
+        n = cat._read("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND application_name = 'policyqa'")[0]["n"]
+        assert 1 <= n <= POOL_SIZE
+
+
+def test_a_named_lock_excludes_other_processes(make_store):
+    store = make_store()
+    other = open_catalog(store.catalog_url or store.path / "catalog.sqlite")
+    entered = threading.Event()
+
+    def second():
+        with other.lock("supersessions"):
+            entered.set()
+
+    with store.catalog.lock("supersessions"):
+        t = threading.Thread(target=second)
+        t.start()
+        assert not entered.wait(0.5)  # held by the first
+    assert entered.wait(10)
+    t.join()
+    other.close()
