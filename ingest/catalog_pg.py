@@ -68,6 +68,7 @@ CREATE TABLE feedback (
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 POOL_SIZE = 8  # connections per process at most (the UI answers up to 8 questions at once)
+POOL_WAIT_S = 10.0  # how long a request waits for a connection (the server down: one clear error)
 _LOCK_SPACE = 7_240_521  # advisory-lock keys of policyqa: hashtextextended(name, this)
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 
@@ -114,6 +115,7 @@ class PostgresCatalog(Catalog):
         options = "-c default_transaction_read_only=on" if read_only else ""
         self._pool = ConnectionPool(
             self.url, min_size=1, max_size=POOL_SIZE, open=False, name="policyqa",
+            check=ConnectionPool.check_connection,  # a server restart costs no failed request
             kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": 10,
                     "application_name": "policyqa", **({"options": options} if options else {})})
         self._pool.open(wait=True, timeout=30)
@@ -143,11 +145,11 @@ class PostgresCatalog(Catalog):
         from psycopg_pool import PoolTimeout
 
         try:
-            with self._pool.connection(timeout=60) as conn:
+            with self._pool.connection(timeout=POOL_WAIT_S) as conn:
                 yield conn
         except PoolTimeout as e:
             raise StoreError(f"the catalog database {self.describe()} gave no connection within "
-                             "60 s (is it overloaded?)") from e
+                             f"{POOL_WAIT_S:.0f} s (is it down or overloaded?)") from e
 
     def _session_conn(self):
         if self._session is None or self._session.closed:
@@ -267,9 +269,14 @@ class PostgresCatalog(Catalog):
         return True
 
     def release_claims(self) -> None:
+        import psycopg
+
         if self._session is not None and not self._session.closed:
-            for source in self._claims:
-                self._advisory("pg_advisory_unlock", f"doc:{source}")
+            try:
+                for source in self._claims:
+                    self._advisory("pg_advisory_unlock", f"doc:{source}")
+            except psycopg.Error:  # the connection is gone, and its locks with it
+                self._session.close()
         self._claims.clear()
 
     # -- lexical index ------------------------------------------------------------------------

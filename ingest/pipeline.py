@@ -155,9 +155,9 @@ def _flush(store: Store, batch: list[_Pending], report: IngestReport) -> list[Fi
         return []
     docs = [d for p in batch for d in p.lc_docs]
     keys = [chunk_key(d) for d in docs]
-    seen = dict(zip(keys, store.record_manager.exists(keys))) if keys else {}
     t = time.perf_counter()
     try:
+        seen = dict(zip(keys, store.record_manager.exists(keys))) if keys else {}
         if docs:
             index(docs, store.record_manager, store.vectors.langchain(store.embedder),
                   cleanup="incremental", source_id_key="source", key_encoder=chunk_key,
@@ -200,6 +200,11 @@ def _raise_if_fatal(e: Exception, store: Store) -> None:
                          "stored before stay intact, free some space and rerun the ingest") from e
     if "readonly" in text or "read-only" in text or "permission denied" in text:
         raise StoreError(f"the store in {store.path} is read-only or not writable ({e})") from e
+    if store.catalog_url and any(w in text for w in ("operationalerror", "terminating connection",
+                                                      "server closed", "connection", "adminshutdown")):
+        raise StoreError(f"the catalog database {store.catalog.describe()} stopped answering "
+                         f"({str(e).splitlines()[0][:200]}); documents stored before stay intact, "
+                         "rerun the ingest when it is back") from e
     if store.chroma_url and any(w in text for w in ("connect", "refused", "timed out", "timeout",
                                                      "unavailable", "remote")):
         raise StoreError(f"the Chroma server at {store.chroma_url} stopped answering ({e}); "

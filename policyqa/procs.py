@@ -70,10 +70,19 @@ class Postgres:
             self._as = [runuser, "-u", user, "--"] if runuser else ["su", user, "-s", "/bin/sh", "-c"]
         self._run([f"{self.bin}/initdb", "-D", self.data, "-U", "policyqa", "--auth=trust",
                    "-E", "UTF8", "--locale=C.UTF-8"])
+        self.start()
+        self.url = f"postgresql://policyqa@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        import os
+
         self._run([f"{self.bin}/pg_ctl", "-D", self.data, "-l", os.path.join(self.folder, "log"),
                    "-w", "-t", "60", "-o", f"-h 127.0.0.1 -p {self.port} -k {self.folder} "
                    "-c fsync=off -c max_connections=200", "start"])
-        self.url = f"postgresql://policyqa@127.0.0.1:{self.port}/postgres"
+
+    def halt(self) -> None:
+        """Stop the server, keeping its data (start() brings it back)."""
+        self._run([f"{self.bin}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"])
 
     def _run(self, cmd: list[str]) -> None:
         import shlex
@@ -104,7 +113,9 @@ class Postgres:
         import shutil
 
         try:
-            self._run([f"{self.bin}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"])
+            self.halt()
+        except RuntimeError:
+            pass  # already stopped
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
