@@ -159,20 +159,27 @@ def run_one(size: str, workdir: Path, threads: int, server: bool) -> dict:
     return out
 
 
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+def _chroma_server(data: Path):
+    """A `chroma run` on a free loopback port: (process, URL)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = start_server([str(CHROMA), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                        f"{url}/api/v2/heartbeat")
+    return proc, url
+
+
 def _server_latency(store_path, corpus, spec, threads, questions, workdir, size) -> dict:
     """The same ingest and questions through a `chroma run` server on loopback."""
     from assistant.service import Assistant
     from ingest.pipeline import ingest
     from ingest.store import Store
 
-    exe = Path(sys.executable).parent / "chroma"
-    if not exe.exists():
+    if not CHROMA.exists():
         return {"skipped": "chroma command not installed"}
-    port = free_port()
-    data = workdir / f"chroma-server-{size}"
-    url = f"http://127.0.0.1:{port}"
-    proc = start_server([str(exe), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                        f"{url}/api/v2/heartbeat")
+    proc, url = _chroma_server(workdir / f"chroma-server-{size}")
     try:
         store = Store(workdir / f"store-server-{size}", spec=spec, threads=threads, chroma_url=url, create=True)
         t0 = time.perf_counter()
@@ -203,13 +210,9 @@ def _shared_store(corpus, spec, threads, questions, workdir, size) -> dict:
     from ingest.store import Store
     from policyqa.procs import Postgres, postgres_bin
 
-    exe = Path(sys.executable).parent / "chroma"
-    if not exe.exists() or postgres_bin() is None:
+    if not CHROMA.exists() or postgres_bin() is None:
         return {"skipped": "chroma or PostgreSQL not installed"}
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    chroma = start_server([str(exe), "run", "--path", str(workdir / f"chroma-shared-{size}"), "--host",
-                           "127.0.0.1", "--port", str(port)], f"{url}/api/v2/heartbeat")
+    chroma, url = _chroma_server(workdir / f"chroma-shared-{size}")
     pg = Postgres()
     try:
         store = Store(workdir / f"store-shared-{size}", spec=spec, threads=threads, chroma_url=url,

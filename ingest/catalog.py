@@ -110,6 +110,22 @@ class Catalog(ABC):
         """Where the catalog is, for messages (never a password)."""
         return self.kind
 
+    @staticmethod
+    def _filters(doc_types: list[str] | None, date_from: str | None, date_to: str | None
+                 ) -> tuple[str, list]:
+        """The passage filters of a keyword search as SQL on `c` (chunks) and its arguments."""
+        sql, args = "", []
+        if doc_types:
+            sql += f" AND c.doc_type IN ({','.join('?' * len(doc_types))})"
+            args += list(doc_types)
+        if date_from:
+            sql += " AND c.date >= ?"
+            args.append(date_from)
+        if date_to:
+            sql += " AND c.date <= ?"
+            args.append(date_to)
+        return sql, args
+
     # -- meta ---------------------------------------------------------------------------
     def version(self) -> str:
         """Changes whenever anything is written (by this process or another)."""
@@ -549,20 +565,11 @@ class SQLiteCatalog(Catalog):
         q = fts_query(terms)
         if q is None:
             return []
+        where, args = self._filters(doc_types, date_from, date_to)
         sql = ("SELECT c.chunk_id AS chunk_id, -bm25(chunks_fts) AS s FROM chunks_fts "
-               "JOIN chunks c ON c.rid = chunks_fts.rowid WHERE chunks_fts MATCH ?")
-        args: list = [q]
-        if doc_types:
-            sql += f" AND c.doc_type IN ({','.join('?' * len(doc_types))})"
-            args += doc_types
-        if date_from:
-            sql += " AND c.date >= ?"
-            args.append(date_from)
-        if date_to:
-            sql += " AND c.date <= ?"
-            args.append(date_to)
-        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
-        args.append(k)
+               "JOIN chunks c ON c.rid = chunks_fts.rowid WHERE chunks_fts MATCH ?" + where +
+               " ORDER BY bm25(chunks_fts) LIMIT ?")
+        args = [q, *args, k]
         try:
             rows = self._read(sql, args)
         except sqlite3.OperationalError:

@@ -320,16 +320,7 @@ class PostgresCatalog(Catalog):
         uniq = list(dict.fromkeys(fts_tokens(terms)))
         if not uniq:
             return []
-        where, args = "", []
-        if doc_types:
-            where += f" AND c.doc_type IN ({','.join('?' * len(doc_types))})"
-            args += doc_types
-        if date_from:
-            where += " AND c.date >= ?"
-            args.append(date_from)
-        if date_to:
-            where += " AND c.date <= ?"
-            args.append(date_to)
+        where, args = self._filters(doc_types, date_from, date_to)
         if self.text_search == "danish":
             query = " or ".join(re.sub(r"[^\w]+", " ", t) for t in uniq)
             sql = ("SELECT c.chunk_id, ts_rank(c.tsv, q) AS s FROM chunks c, "

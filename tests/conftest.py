@@ -51,6 +51,42 @@ def assistant(corpus_store):
 from policyqa.procs import free_port  # noqa: E402,F401 - re-exported for the tests
 
 
+# Three small Danish documents with goals and measured figures: the catalog tests' store.
+POLICY_HOMELESS = """Pressemeddelelse 12. marts 2024
+
+Regeringen vil halvere hjemløsheden
+
+Regeringen vil nedbringe antallet af hjemløse fra 6.400 til 3.200 senest i 2030. Det fremgår af
+den nye hjemløsestrategi, som social- og boligministeren præsenterede i dag.
+
+Målet skal nås med flere billige boliger og en styrket Housing First-indsats i kommunerne.
+"""
+POLICY_STATUS = """Hjemløshed i Danmark 2025
+
+Kortlægningen fra VIVE viser, at der i 2024 var 5.800 hjemløse i Danmark. Antallet af unge
+hjemløse mellem 18 og 24 år faldt til 1.900.
+
+Udviklingen går i den rigtige retning, men tempoet er for lavt til at nå målet.
+"""
+POLICY_CLIMATE = """Klimaplan for Aarhus Kommune
+
+Aarhus Kommune vil være CO2-neutral i 2030. Udledningen skal reduceres med 70 procent i forhold
+til 1990. I 2023 var udledningen faldet med 52 procent.
+"""
+
+
+
+@pytest.fixture
+def policy_docs(tmp_path) -> Path:
+    """A folder with the three small documents above."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in (("hjemloese.txt", POLICY_HOMELESS), ("status.txt", POLICY_STATUS),
+                       ("klima.txt", POLICY_CLIMATE)):
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 def chroma_bin() -> str | None:
     import sys
 

@@ -9,35 +9,13 @@ import uuid
 
 import pytest
 
+from conftest import POLICY_CLIMATE
 from ingest.catalog import SQLiteCatalog, open_catalog
 from ingest.pipeline import ingest
 from ingest.store import Store
 from policyqa.errors import StoreError
 
 pytestmark = [pytest.mark.integration, pytest.mark.server]
-
-HOMELESS = """Pressemeddelelse 12. marts 2024
-
-Regeringen vil halvere hjemløsheden
-
-Regeringen vil nedbringe antallet af hjemløse fra 6.400 til 3.200 senest i 2030. Det fremgår af
-den nye hjemløsestrategi, som social- og boligministeren præsenterede i dag.
-
-Målet skal nås med flere billige boliger og en styrket Housing First-indsats i kommunerne.
-"""
-STATUS = """Hjemløshed i Danmark 2025
-
-Kortlægningen fra VIVE viser, at der i 2024 var 5.800 hjemløse i Danmark. Antallet af unge
-hjemløse mellem 18 og 24 år faldt til 1.900.
-
-Udviklingen går i den rigtige retning, men tempoet er for lavt til at nå målet.
-"""
-CLIMATE = """Klimaplan for Aarhus Kommune
-
-Aarhus Kommune vil være CO2-neutral i 2030. Udledningen skal reduceres med 70 procent i forhold
-til 1990. I 2023 var udledningen faldet med 52 procent.
-"""
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request):
@@ -67,18 +45,9 @@ def make_store(backend, request, tmp_path):
 
 
 @pytest.fixture
-def docs(tmp_path):
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, text in (("hjemloese.txt", HOMELESS), ("status.txt", STATUS), ("klima.txt", CLIMATE)):
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-@pytest.fixture
-def filled(make_store, docs):
+def filled(make_store, policy_docs):
     store = make_store()
-    report = ingest(store, [str(docs)], progress=False)
+    report = ingest(store, [str(policy_docs)], progress=False)
     assert report.count("added") == 3, report.summary()
     return store
 
@@ -124,7 +93,7 @@ def test_lexical_search_ranks_filters_and_counts(filled):
     assert term in cat.vocabulary()
 
 
-def test_both_catalogs_rank_alike(make_store, docs, backend, request):
+def test_both_catalogs_rank_alike(make_store, policy_docs, backend, request):
     """The same documents give the same BM25 ranking and scores in SQLite and PostgreSQL."""
     if backend != "postgresql":
         pytest.skip("compares the two; runs once")
@@ -133,7 +102,7 @@ def test_both_catalogs_rank_alike(make_store, docs, backend, request):
     pg = make_store("pg")
     lite = Store(request.getfixturevalue("tmp_path") / "lite", spec="hash", create=True)
     for st in (pg, lite):
-        ingest(st, [str(docs)], progress=False)
+        ingest(st, [str(policy_docs)], progress=False)
     types = sorted({r["doc_type"] for r in lite.catalog.documents()})
     dates = sorted(r["date"] for r in lite.catalog.documents() if r["date"])
     filters = [{}, {"doc_types": types[:1]}, {"date_from": dates[-1]}, {"date_to": dates[0]}]
@@ -147,16 +116,16 @@ def test_both_catalogs_rank_alike(make_store, docs, backend, request):
                pg.catalog.lexical_search(content_terms("hjemløse"), 10) for f in filters[1:])
 
 
-def test_a_new_version_replaces_every_row_of_the_old(filled, docs):
+def test_a_new_version_replaces_every_row_of_the_old(filled, policy_docs):
     from ingest.text import content_terms
 
     cat = filled.catalog
     old = _source(filled, "klima.txt")
     old_goals = [g for g in cat.goals() if g.doc_id == old["doc_id"]]
     assert old_goals
-    (docs / "klima.txt").write_text(CLIMATE.replace("70 procent", "80 procent").replace(
+    (policy_docs / "klima.txt").write_text(POLICY_CLIMATE.replace("70 procent", "80 procent").replace(
         "Udledningen", "Drivhusgasserne").replace("udledningen", "drivhusgasserne"), encoding="utf-8")
-    report = ingest(filled, [str(docs)], progress=False)
+    report = ingest(filled, [str(policy_docs)], progress=False)
     assert report.count("updated") == 1 and report.count("unchanged") == 2
     new = _source(filled, "klima.txt")
     assert new["doc_id"] != old["doc_id"] and cat.document_by_id(old["doc_id"]) is None
@@ -214,10 +183,10 @@ def test_removing_a_document_removes_all_of_it(filled):
     assert filled.record_manager.list_keys(group_ids=[doc["source"]]) == []
 
 
-def test_reingest_writes_nothing_and_keeps_index_records(filled, docs):
+def test_reingest_writes_nothing_and_keeps_index_records(filled, policy_docs):
     keys = filled.record_manager.list_keys()
     assert len(keys) == filled.vectors.count() == filled.catalog.chunk_count()
-    again = ingest(filled, [str(docs)], progress=False)
+    again = ingest(filled, [str(policy_docs)], progress=False)
     assert again.count("unchanged") == 3 and again.chunks_written == 0
     assert sorted(filled.record_manager.list_keys()) == sorted(keys)
 

@@ -17,7 +17,6 @@ from ingest.pipeline import ingest
 from ingest.store import Store
 from policyqa.errors import EmbedderMismatchError, UsageError
 from policyqa.settings import Settings
-from test_catalog_contract import CLIMATE, HOMELESS, STATUS
 
 pytestmark = [pytest.mark.integration, pytest.mark.server]
 CLI = [sys.executable, "-m", "ui.cli"]
@@ -26,18 +25,9 @@ QUESTIONS = ["Hvad er målet for hjemløshed?", "Hvor mange hjemløse var der i 
 
 
 @pytest.fixture
-def docs(tmp_path):
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, text in (("hjemloese.txt", HOMELESS), ("status.txt", STATUS), ("klima.txt", CLIMATE)):
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-@pytest.fixture
-def embedded(tmp_path, docs):
+def embedded(tmp_path, policy_docs):
     store = Store(tmp_path / "embedded", create=True)
-    assert ingest(store, [str(docs)], progress=False).count("added") == 3
+    assert ingest(store, [str(policy_docs)], progress=False).count("added") == 3
     store.catalog.add_feedback("Hvad er målet?", "3.200 [1]", [{"n": 1, "source": "x"}], -1, "forkert år", "da")
     return store
 
