@@ -56,6 +56,29 @@ def _latencies(fn, questions, repeat=1) -> list[float]:
     return out
 
 
+def _warm_latencies(store, questions, *, retrieval: bool = True):
+    """An Assistant on `store`, warmed on the questions (model, caches, IDF, goals loaded), and
+    the questions' warm latencies twice over: (assistant, retrieval ms, full answer ms); the
+    query-embedding cache is cleared before each question."""
+    from assistant.question import analyse
+    from assistant.service import Assistant
+
+    bot = Assistant(store)
+    for q in questions:
+        bot.ask(q)
+
+    def search(q):
+        store.embedder.clear_cache()
+        bot.retriever.search(bot.correct_typos(analyse(q)), bot.top_k, idf=bot._idf)
+
+    def full(q):
+        store.embedder.clear_cache()
+        bot.ask(q)
+
+    retr = _latencies(search, questions, 2) if retrieval else []
+    return bot, retr, _latencies(full, questions, 2)
+
+
 def _stats(ms: list[float]) -> dict:
     return {"p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
             "mean_ms": round(statistics.fmean(ms), 1)}
@@ -63,8 +86,6 @@ def _stats(ms: list[float]) -> dict:
 
 def run_one(size: str, workdir: Path, threads: int, server: bool) -> dict:
     """Everything measured at one corpus size, in this process."""
-    from assistant.question import analyse
-    from assistant.service import Assistant
     from evals.baseline import LangChainBaseline
     from evals.synth import generate
     from ingest.chunk import chunk_document
@@ -115,20 +136,7 @@ def run_one(size: str, workdir: Path, threads: int, server: bool) -> dict:
     one = ingest(store, [str(changed)], progress=False)
     one_s = time.perf_counter() - t0
 
-    bot = Assistant(store)
-    for q in questions:  # warm: model, caches, IDF, goals loaded
-        bot.ask(q)
-
-    def retrieval(q):
-        emb.clear_cache()
-        bot.retriever.search(bot.correct_typos(analyse(q)), bot.top_k, idf=bot._idf)
-
-    def full(q):
-        emb.clear_cache()
-        bot.ask(q)
-
-    retr = _latencies(retrieval, questions, 2)
-    answer = _latencies(full, questions, 2)
+    bot, retr, answer = _warm_latencies(store, questions)
     correct = sum(1 for c in checks if c.expected in bot.ask(c.question).answer)
     base = LangChainBaseline(store, corpus)
     for q in questions[:3]:
@@ -173,7 +181,6 @@ def _chroma_server(data: Path):
 
 def _server_latency(store_path, corpus, spec, threads, questions, workdir, size) -> dict:
     """The same ingest and questions through a `chroma run` server on loopback."""
-    from assistant.service import Assistant
     from ingest.pipeline import ingest
     from ingest.store import Store
 
@@ -185,15 +192,7 @@ def _server_latency(store_path, corpus, spec, threads, questions, workdir, size)
         t0 = time.perf_counter()
         report = ingest(store, corpus, progress=False)
         ingest_s = time.perf_counter() - t0
-        bot = Assistant(store)
-        for q in questions:
-            bot.ask(q)
-
-        def full(q):
-            store.embedder.clear_cache()
-            bot.ask(q)
-
-        ms = _latencies(full, questions, 2)
+        _, _, ms = _warm_latencies(store, questions, retrieval=False)
         return {"ingest_chunks_per_s": round(report.chunks_written / ingest_s, 1), "answer": _stats(ms)}
     finally:
         stop(proc)
@@ -203,8 +202,6 @@ def _shared_store(corpus, spec, threads, questions, workdir, size) -> dict:
     """The server form: a PostgreSQL catalog and a `chroma run` server on loopback. One ingest
     process, then two ingest workers at once over the halves of the files (a new database and
     collection), and the warm question latency of the one-process store."""
-    from assistant.question import analyse
-    from assistant.service import Assistant
     from ingest.load import iter_targets
     from ingest.pipeline import ingest
     from ingest.store import Store
@@ -223,19 +220,7 @@ def _shared_store(corpus, spec, threads, questions, workdir, size) -> dict:
         t0 = time.perf_counter()
         ingest(store, corpus, progress=False)
         reingest_s = time.perf_counter() - t0
-        bot = Assistant(store)
-        for q in questions:
-            bot.ask(q)
-
-        def retrieval(q):
-            store.embedder.clear_cache()
-            bot.retriever.search(bot.correct_typos(analyse(q)), bot.top_k, idf=bot._idf)
-
-        def full(q):
-            store.embedder.clear_cache()
-            bot.ask(q)
-
-        retr, ms = _latencies(retrieval, questions, 2), _latencies(full, questions, 2)
+        _, retr, ms = _warm_latencies(store, questions)
         files = [str(t) for _, t in iter_targets(corpus)]
         env = dict(os.environ, POLICYQA_CATALOG_URL=pg.create_database("bench2"), POLICYQA_CHROMA_URL=url,
                    POLICYQA_COLLECTION="two-workers", POLICYQA_EMBEDDING=spec, POLICYQA_THREADS="1")

@@ -265,10 +265,17 @@ class Catalog(ABC):
     def chunk_count(self) -> int:
         return int(self._read("SELECT count(*) AS n FROM chunks")[0]["n"])
 
+    def chunk_ids_by_source(self) -> dict[str, set[str]]:
+        """source -> the ids of its passages, in one query (doctor compares them with the
+        vectors' ChromaVectors.chunk_ids_by_source)."""
+        out: dict[str, set[str]] = {}
+        for r in self._read("SELECT source, chunk_id FROM chunks"):
+            out.setdefault(r["source"], set()).add(r["chunk_id"])
+        return out
+
     def chunk_counts_by_source(self) -> dict[str, int]:
-        """source -> passages in the catalog (doctor compares them with the vectors)."""
-        rows = self._read("SELECT source, count(*) AS n FROM chunks GROUP BY source")
-        return {r["source"]: int(r["n"]) for r in rows}
+        """source -> how many passages it has in the catalog."""
+        return {s: len(ids) for s, ids in self.chunk_ids_by_source().items()}
 
     # -- goals and measurements -------------------------------------------------------------
     def goals(self) -> list[Goal]:

@@ -64,8 +64,8 @@ def _counts(store) -> list[Check]:
     cat = store.catalog
     docs = {r["doc_id"]: r for r in cat.documents()}
     have = store.vectors.chunk_ids_by_source()
-    catalog_chunks = {r["source"]: {c.chunk_id for c in cat.document_chunks(r["doc_id"])}
-                      for r in docs.values()}
+    by_source = cat.chunk_ids_by_source()
+    catalog_chunks = {r["source"]: by_source.get(r["source"], set()) for r in docs.values()}
     lacking = {s: len(ids - have.get(s, set())) for s, ids in catalog_chunks.items()}
     lacking = {s: n for s, n in lacking.items() if n}
     passages = sum(len(ids) for ids in catalog_chunks.values())

@@ -213,6 +213,16 @@ def _print_answer(answer) -> None:
     print()
 
 
+def _print_rows(as_json: bool, as_csv: bool, json_rows, csv_text, table) -> None:
+    """A listing as JSON, CSV or a table (the default), each made only when asked for."""
+    if as_json:
+        print(json.dumps(json_rows(), ensure_ascii=False, indent=1))
+    elif as_csv:
+        sys.stdout.write(csv_text())
+    else:
+        table()
+
+
 @app.command()
 def goals(
     topic: Optional[str] = typer.Option(None, "--topic", help="Topic key or word, e.g. homelessness."),
@@ -227,19 +237,13 @@ def goals(
     Example: policyqa goals --topic hjemløshed --json
     """
     from ingest.goal_table import filter_goals, goals_csv, goals_json_rows, goals_table
-
-    s = settings(store=store)
-    cat = _read_catalog(s)
     from ingest.progress import progress_by_goal
 
+    cat = _read_catalog(settings(store=store))
     rows = filter_goals(cat.goals(), topic=topic, programme=programme, year=year)
     progress = progress_by_goal(cat, rows)
-    if as_json:
-        print(json.dumps(goals_json_rows(rows, progress), ensure_ascii=False, indent=1))
-    elif as_csv:
-        sys.stdout.write(goals_csv(rows, progress=progress))
-    else:
-        goals_table(rows, progress)
+    _print_rows(as_json, as_csv, lambda: goals_json_rows(rows, progress),
+                lambda: goals_csv(rows, progress=progress), lambda: goals_table(rows, progress))
 
 
 @app.command()
@@ -257,15 +261,9 @@ def measurements(
 
     from ingest.goal_table import filter_measurements, measurements_csv, measurements_table
 
-    s = settings(store=store)
-    cat = _read_catalog(s)
-    rows = filter_measurements(cat.measurements(), topic=topic)
-    if as_json:
-        print(json.dumps([asdict(m) for m in rows], ensure_ascii=False, indent=1))
-    elif as_csv:
-        sys.stdout.write(measurements_csv(rows))
-    else:
-        measurements_table(rows)
+    rows = filter_measurements(_read_catalog(settings(store=store)).measurements(), topic=topic)
+    _print_rows(as_json, as_csv, lambda: [asdict(m) for m in rows], lambda: measurements_csv(rows),
+                lambda: measurements_table(rows))
 
 
 @app.command()
