@@ -48,8 +48,17 @@ def merge(answers: list[Answer], question: str) -> Answer:
                 by_chunk[c.chunk_id] = len(citations) + 1
                 citations.append(replace(c, n=by_chunk[c.chunk_id]))
             mapping[c.n] = by_chunk[c.chunk_id]
-        texts.append(renumber(a.answer, mapping))
+        # a sentence another part already states (the parts often share a passage) is said once
+        shown = {p for t in texts for p in t.split("\n\n")}
+        text = "\n\n".join(p for p in renumber(a.answer, mapping).split("\n\n") if p not in shown)
+        if text:
+            texts.append(text)
         goals.extend(a.goals)
     first = answered[0]
-    return replace(first, question=question, answer="\n\n".join(texts), citations=tuple(citations),
+    text = "\n\n".join(texts)
+    used = set(markers(text))
+    kept = [c for c in citations if c.n in used]  # a passage whose sentences were all said already
+    dense = {c.n: i + 1 for i, c in enumerate(kept)}
+    return replace(first, question=question, answer=renumber(text, dense),
+                   citations=tuple(replace(c, n=dense[c.n]) for c in kept),
                    goals=tuple(goals), abstained=False)

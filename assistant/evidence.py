@@ -57,7 +57,8 @@ _MONEY_HEAD = re.compile(r"^(penge|money|kroner|kr|millioner|million|milliarder|
 # Page furniture that survives cleaning inside a paragraph: cookie notices, links to files,
 # source and photo credits, share prompts. Never evidence, in any language the pages use.
 _FURNITURE = re.compile(
-    r"\bcookies?\b|\((?:pdf|docx?|xlsx?|pptx?)[,;]?\s*[\d.,]+\s*[kKmM]i?B\)"
+    r"cookie|\[\s*(?:ok|afvis|accepter\w*|accept\w*|reject\w*|luk|close)\s*\]"
+    r"|\((?:pdf|docx?|xlsx?|pptx?)[,;]?\s*[\d.,]+\s*[kKmM]i?B\)"
     r"|^\W*(?:kilder?|sources?|foto|photo|illustration|læs også|read more|se også|see also|"
     r"del (?:artiklen|siden)|share|print|udskriv)\s*:", re.I)
 

@@ -30,7 +30,7 @@ _TYPE_PATTERNS: tuple[tuple[AnswerType, re.Pattern], ...] = (
                           r"hvilket beløb|number of|what share|what proportion|what percentage|what per ?cent|"
                           r"hvor mange procent|hvilken andel|hvor stor en (del|andel))\b"
                           r"|\bwhat (is|was|are|were) the [\w\s-]{0,30}\b(rate|share|proportion|percentage|"
-                          r"number|level|amount|budget|average|total|cost|price)\b|\bhvad (er|var) (andelen|antallet|"
+                          r"number|level|amount|budget|average|total|cost|price)s?\b|\bhvad (er|var) (andelen|antallet|"
                           r"niveauet|beløbet|budgettet|den gennemsnitlige|det gennemsnitlige|den samlede|"
                           r"det samlede|prisen|udgiften)\b", re.I)),
     ("target", re.compile(r"\b(mål|målet|målene|målsætning\w*|måltal\w*|target\w*|goals?|aims?|"
@@ -52,6 +52,12 @@ _GOAL_ASK = re.compile(
     r"|\b(what|hvad)\b.{0,40}\b(should|skal|must|må)\b.{0,60}\b(by|frem mod|inden|in) (19|20)\d\d\b",
     re.I,
 )
+# An amount question that asks for the level aimed at, not the level measured: a modal verb
+# with a direction ("skal ... ned på", "must fall to", "may at most be")
+_TARGET_LEVEL = re.compile(r"\b(skal|skulle|må|should|must|may|is to|are to|is meant to|are meant to)\b"
+                           r"(\s+[\wæøå-]+){0,8}?\s+(ned|op|falde|stige|reduceres|nedbringes|øges|halveres|"
+                           r"højst|mindst|down|up|fall|rise|be reduced|be cut|be halved|at most|at least)"
+                           r"(\s+(på|til|to))?\b", re.I)
 _YES_NO = re.compile(r"^\s*(?!(?:kan|vil|kunne|ville|can|could|would|will)\s+(?:du|i|De|you)\b)"
                      r"(er|var|har|havde|kan|skal|vil|blev|bliver|stopper|findes|gælder|får|"
                      r"is|are|was|were|does|do|did|has|have|had|can|will|should|could|yes or no)\b", re.I)
@@ -109,6 +115,18 @@ def role_words(role: str) -> tuple[str, ...]:
     return (role, *(en for en, da in _ROLE_DA.items() if da == role and en != role))
 
 
+_COORDINATION = re.compile(r"\s*(?:,|\s(?:and|or|og|eller|vs\.?|versus))\s+(?:(?:i|in|for|på|at)\s+)?[A-ZÆØÅ]")
+
+
+def _coordinated_name(word: str, after: str) -> bool:
+    """A sentence's first word is a name when another name stands beside it: "Lindholt and
+    Askerød both want ...", "Havrelund eller Hvidmose?" (a capitalised question word is not)."""
+    low = word.lower()
+    if low in _GENERIC_CAPS or low in _QUESTION_WORDS or low in DA_STOP or low in EN_STOP:
+        return False
+    return bool(_COORDINATION.match(after))
+
+
 def _entities(text: str, lang: str) -> list[str]:
     out: list[str] = []
     for m in re.finditer(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])", text):
@@ -129,7 +147,7 @@ def _entities(text: str, lang: str) -> list[str]:
         else:
             first_word = False
         words_ = re.findall(r"[A-ZÆØÅ][\wæøåäöü]*(?:-[\wæøå]+)*", m.group(0))
-        if first_word:
+        if first_word and words_ and not _coordinated_name(words_[0], text[start + len(words_[0]):]):
             words_ = words_[1:]
         if not words_:
             continue
@@ -222,6 +240,8 @@ def analyse(text: str, language: str | None = None) -> Question:
         if pattern.search(text):
             answer_type = kind
             break
+    if answer_type == "amount" and _TARGET_LEVEL.search(text):
+        answer_type = "target"  # "hvor mange procent skal ensomheden ned på?": the level aimed at
     if _YES_NO.match(text) and answer_type in ("target", "list"):
         answer_type = "other"  # "Stopper ambitionerne i 2020?" asks yes or no, not for a target
     goal_q = (bool(_GOAL_ASK.search(text)) and answer_type in ("target", "amount", "list", "other")
@@ -254,3 +274,30 @@ def analyse(text: str, language: str | None = None) -> Question:
         roles=roles,
         search_text=text_for_terms,
     )
+
+
+_JOIN = r"\s*(?:,\s*|\s(?:and|or|og|eller|vs\.?|versus)\s+)(?:(?:i|in|for|på|at)\s+)?"
+
+
+def sides(q: Question) -> list[tuple[str, str]]:
+    """The places or bodies a question sets side by side ("Havrelund or Hvidmose", "Lindholt og
+    Askerød"): two or more of its names joined by and/or, as (name, the question about that name
+    alone). A name of several capitalised words ("Social and Health Committee") is one side."""
+    names = [e for e in q.entities if not e[:1].isdigit() and not e.isupper()]
+    if len(names) < 2:
+        return []
+    pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    for m in re.finditer(rf"\b(?:{pattern})\w*(?:{_JOIN}(?:{pattern})\w*)+", q.text):
+        after = q.text[m.end():]
+        if re.match(r"\s+[A-ZÆØÅ]", after) or re.match(r"[-\w]", after):
+            continue  # "Social and Health Committee": one name
+        found = [x for x in re.split(_JOIN, m.group(0)) if x]
+        if len(found) < 2:
+            continue
+        before = q.text[: m.start()]
+        # the question about one side alone: "both", "each", "hver især" no longer apply
+        return [(name, " ".join(_BOTH.sub("", before + name + after).split())) for name in found]
+    return []
+
+
+_BOTH = re.compile(r"\b(both|each|respectively|begge|hver især|hver for sig|henholdsvis)\b\s*", re.I)

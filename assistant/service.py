@@ -15,7 +15,8 @@ from assistant.evidence import make_idf
 from assistant.extractive import ExtractiveAnswerer, abstain
 from assistant.goal_answers import GoalAnswerer
 from assistant.models import Answer, Filters
-from assistant.question import Question, analyse
+from assistant.question import Question, analyse, sides
+from assistant.templates import t
 from assistant.retrieve import Retriever
 from assistant.safety import sanitise
 from ingest.models import Goal
@@ -165,6 +166,51 @@ class Assistant:
 
     def _answer(self, text: str, filters: Filters | None, mode: str | None, on_token=None,
                 follow_up: bool = False, language: str | None = None, llm=None) -> Answer:
+        answer = self._answer_one(text, filters, mode, on_token, follow_up, language, llm)
+        q = analyse(text, language)
+        named = sides(q)
+        if not named or llm is not None:
+            return answer
+        # "Havrelund or Hvidmose, and what are the two shares?": each side answered from a
+        # document that names it. A side no cited document names gets its own answer (the
+        # question about that side alone); a side the documents do not answer is said to be so.
+        parts = [answer] if not answer.abstained else []
+        missing: list[str] = []
+        others = [n for n, _ in named]
+        for name, alone in named:
+            rest = [n for n in others if n != name]
+            if not answer.abstained and any(self._cites_name(c, name, rest) for c in answer.citations):
+                continue
+            part = self._answer_one(alone, filters, mode, None, follow_up, language, None)
+            if part.abstained or not any(self._cites_name(c, name, rest) for c in part.citations):
+                missing.append(name)
+            else:
+                parts.append(part)
+        if not parts:
+            return answer
+        merged = merge(parts, text)
+        if missing:
+            lang = merged.language
+            merged = replace(merged, answer=merged.answer + "\n\n" + t(lang, "side_missing",
+                                                                      names=", ".join(missing)))
+        return merged
+
+    def _cites_name(self, c, name: str, others: list[str]) -> bool:
+        """Whether a citation answers for a place or body: its passage or title names it, or its
+        document names it and none of the other sides (a page about one municipality names it
+        in its header, not in every passage; a neighbour may be mentioned in passing)."""
+        from assistant.extractive import entity_in
+
+        if entity_in(name, f"{c.title} {c.text}"):
+            return True
+        row = self.store.catalog.document_by_source(c.source)
+        if not row:
+            return False
+        text = self._doc_text(row["doc_id"])
+        return entity_in(name, text) and not any(entity_in(o, f"{c.title} {c.text}") for o in others)
+
+    def _answer_one(self, text: str, filters: Filters | None, mode: str | None, on_token=None,
+                    follow_up: bool = False, language: str | None = None, llm=None) -> Answer:
         q = self.correct_typos(analyse(text, language))
         answer: Answer | None = None
         if self.use_goals and filters is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-TEMPLATE_VERSION = "2"
+TEMPLATE_VERSION = "3"
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "da": {
@@ -15,6 +15,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "reason_empty": "spørgsmålet er tomt.",
         "reason_injection": "spørgsmålet beder mig om noget andet end at svare ud fra dokumenterne.",
         "short": "**{short}**",
+        "side_missing": "Dokumenterne giver ikke svaret for {names}.",
         "quote": "{text} [{n}]",
         "source_line": "Kilde: {title} ({date}).",
         "other_language": "Jeg svarer på dansk og engelsk. ",
@@ -29,6 +30,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "reason_empty": "the question is empty.",
         "reason_injection": "the question asks for something other than an answer from the documents.",
         "short": "**{short}**",
+        "side_missing": "The documents do not give the answer for {names}.",
         "quote": "The source (in Danish) says: “{text}” [{n}]",
         "quote_en": "{text} [{n}]",
         "gloss": "Key terms: {pairs}.",

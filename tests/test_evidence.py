@@ -165,3 +165,71 @@ def test_typos_are_mended_against_every_word_the_lexicon_spells():
     assert "sleepers" in english_vocabulary()
     assert fix_english_typos("did the goverment hit its target for rough sleepres?") == \
         "did the government hit its target for rough sleepers?"
+
+
+# (question, the sides it sets against each other): names joined by and/or, in both languages;
+# one name of several words, or a single place, is no comparison
+SIDES = [
+    ("Which municipality has the larger share of children in care, Egby or Fjordby?", ["Egby", "Fjordby"]),
+    ("Egby and Fjordby both want to halve road deaths. What ceilings have they set?", ["Egby", "Fjordby"]),
+    ("Hvor mange hjemløse var der i Egby og i Fjordby i 2024?", ["Egby", "Fjordby"]),
+    ("Hvad har Egby, Fjordby og Lunde hver især som mål for ventetiden?", ["Egby", "Fjordby", "Lunde"]),
+    ("What did the Social and Health Committee decide in Egby?", []),
+    ("Hvad besluttede Social- og Sundhedsudvalget i Egby?", []),
+    ("How many homeless people were counted in Egby in 2024?", []),
+]
+
+
+@pytest.mark.parametrize("question, expected", SIDES)
+def test_the_sides_a_question_compares(question, expected):
+    from assistant.question import sides
+
+    found = sides(analyse(question))
+    assert [name for name, _ in found] == expected
+    for name, alone in found:
+        # the question about one side names that side and no other, without "both"/"hver især"
+        assert name in alone and not any(other in alone for other in expected if other != name)
+        assert not any(w in alone.lower().split() for w in ("both", "each", "begge"))
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Hvor mange procent skal ensomheden blandt borgere over 80 år ned på ifølge strategien?", "target"),
+    ("How many people may at most die of drug poisoning in 2030?", "target"),
+    ("Hvor mange penge skal kommunen bruge på indsatsen?", "amount"),
+    ("How many homeless people were counted in 2024?", "amount"),
+])
+def test_an_amount_asked_as_the_level_aimed_at_is_a_target(question, kind):
+    assert analyse(question).answer_type == kind
+
+
+@pytest.mark.parametrize("text, furniture", [
+    ("Ved at klikke OK accepterer du brug af statistikcookies.", True),
+    ("Læs mere · [OK] · [Afvis]", True),
+    ("Vi bruger cookie-indstillinger til at huske dit valg.", True),
+    ("Antallet af hjemløse faldt fra 412 til 380 i 2024.", False),
+])
+def test_cookie_notices_inside_a_paragraph_are_never_evidence(text, furniture):
+    from assistant.evidence import is_furniture
+
+    assert is_furniture(text) is furniture
+
+
+def test_merged_parts_state_a_shared_sentence_once_and_cite_only_what_they_state():
+    from assistant.citations import merge
+    from assistant.models import Answer, Citation
+
+    def cit(n, chunk):
+        return Citation(n=n, source=f"{chunk}.txt", title=chunk, date=None, doc_type="x", text="t",
+                        score=1.0, chunk_id=chunk, start=0, end=1)
+
+    shared = "Egby havde 412 hjemløse i 2024. [1]"
+    a = Answer(question="a", answer=shared, language="da", abstained=False, citations=(cit(1, "egby"),))
+    b = Answer(question="b", answer=f"{shared}\n\nFjordby havde 96. [2]", language="da", abstained=False,
+               citations=(cit(1, "egby"), cit(2, "fjordby")))
+    c = Answer(question="c", answer="Lunde nævnes kun. [1]", language="da", abstained=False,
+               citations=(cit(1, "lunde"),))
+    merged = merge([a, b, c], "q")
+    assert merged.answer.count("412") == 1
+    assert merged.answer == f"{shared}\n\nFjordby havde 96. [2]\n\nLunde nævnes kun. [3]"
+    assert [c.chunk_id for c in merged.citations] == ["egby", "fjordby", "lunde"]
+    assert [c.n for c in merged.citations] == [1, 2, 3]
