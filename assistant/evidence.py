@@ -63,8 +63,13 @@ _FURNITURE = re.compile(
     r"del (?:artiklen|siden)|share|print|udskriv)\s*:", re.I)
 
 
+# A breadcrumb trail: three or more short links with > › » between them, nothing else
+_BREADCRUMB = re.compile(r"^[>›»\s]*[^.!?>›»]{1,60}(?:\s[>›»]\s[^.!?>›»]{1,60}){2,}$")
+
+
 def is_furniture(text: str) -> bool:
-    return bool(_FURNITURE.search(text.strip()))
+    text = text.strip()
+    return bool(_FURNITURE.search(text) or _BREADCRUMB.match(text))
 
 
 _HEAD = re.compile(r"\b(?:hvor\s+(?:mange|meget|stor(?:e|t)?(?:\s+en)?)|how\s+(?:many|much)|"

@@ -33,6 +33,11 @@ SETS = {
     # progress documents together with the whole unseen collection, whose pages compete
     "progress": EvalSet("progress", EVALS / "progress" / "questions.jsonl",
                         (EVALS / "unseen" / "docs", EVALS / "progress" / "docs"), True),
+    # a third collection by other authors on policy areas no rule was written for (youth
+    # education, sick leave, tobacco, partner violence, school absence ...), asked over all
+    # three collections' documents
+    "fresh": EvalSet("fresh", EVALS / "fresh" / "questions.jsonl",
+                     (EVALS / "unseen" / "docs", EVALS / "progress" / "docs", EVALS / "fresh" / "docs"), True),
 }
 
 

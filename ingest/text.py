@@ -135,7 +135,8 @@ def stated_language(text: str) -> str | None:
 
 _ABBREV = re.compile(
     r"\b(bl\.a|f\.eks|fx|mht|ifm|jf|nr|ca|kr|mio|mia|pct|stk|osv|mv|dvs|evt|inkl|ekskl|tlf|"
-    r"d|hhv|vedr|bilag|e\.g|i\.e|etc|mr|mrs|dr|no|vs|st|sept|okt|nov|dec|jan|feb|aug|apr|jun|jul)\.$",
+    r"d|hhv|vedr|bilag|pr|kl|ang|iht|ift|vha|e\.g|i\.e|etc|mr|mrs|dr|no|vs|st|sept|okt|nov|dec|jan|feb|"
+    r"aug|apr|jun|jul)\.$",
     re.I,
 )
 

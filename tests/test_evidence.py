@@ -206,9 +206,12 @@ def test_an_amount_asked_as_the_level_aimed_at_is_a_target(question, kind):
     ("Ved at klikke OK accepterer du brug af statistikcookies.", True),
     ("Læs mere · [OK] · [Afvis]", True),
     ("Vi bruger cookie-indstillinger til at huske dit valg.", True),
+    ("> Vores arbejde > Viden og fakta > Fakta om socialt udsatte", True),
+    ("Forside › Borger › Social og sundhed", True),
     ("Antallet af hjemløse faldt fra 412 til 380 i 2024.", False),
+    ("Andelen steg fra 3 > 2 procent, og flere kom i job.", False),
 ])
-def test_cookie_notices_inside_a_paragraph_are_never_evidence(text, furniture):
+def test_cookie_notices_and_breadcrumbs_are_never_evidence(text, furniture):
     from assistant.evidence import is_furniture
 
     assert is_furniture(text) is furniture
@@ -233,3 +236,14 @@ def test_merged_parts_state_a_shared_sentence_once_and_cite_only_what_they_state
     assert merged.answer == f"{shared}\n\nFjordby havde 96. [2]\n\nLunde nævnes kun. [3]"
     assert [c.chunk_id for c in merged.citations] == ["egby", "fjordby", "lunde"]
     assert [c.n for c in merged.citations] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("Til sammenligning var 201 børn anbragt pr. 1. april 2023. Det er flere.", 2),
+    ("Mødet begynder kl. 14.00 i byrådssalen. Alle er velkomne.", 2),
+    ("Indsatsen følger iht. loven. Den evalueres i 2027.", 2),
+])
+def test_danish_abbreviations_do_not_end_a_sentence(text, sentences):
+    from ingest.text import split_sentences
+
+    assert len(split_sentences(text)) == sentences

@@ -287,9 +287,10 @@ def serve(
 def eval_cmd(
     eval_set_name: str = typer.Option("seed", "--set", help="Collection: 'seed' (questions on "
                                       "corpus/), 'unseen' (evals/unseen, documents in styles no "
-                                      "rule was written from; evaluated in a store of its own) or "
+                                      "rule was written from; evaluated in a store of its own), "
                                       "'progress' (goal progress: evals/progress over both "
-                                      "collections)."),
+                                      "collections) or 'fresh' (evals/fresh, other policy areas, "
+                                      "over all three collections)."),
     questions: Optional[Path] = typer.Option(None, "--questions", help="Question set (JSONL)."),
     split: str = typer.Option("test", "--split", help="dev, test or all."),
     configs: str = typer.Option("bm25,dense,hybrid,hybrid+goals,baseline", "--configs",
