@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from assistant.lexicon import DANISH_SYNONYMS, to_danish
+from assistant.lexicon import DANISH_SYNONYMS, english_stems, to_danish
 from assistant.models import Hit
 from assistant.question import Question, role_words
 from assistant.safety import is_instruction
@@ -35,12 +35,15 @@ _ORG_WORD = re.compile(r"(Committees?|Council|Ministry|Ministers?|Municipality|A
 _DECISION = re.compile(r"\b(besluttede|beslutning|vedtog|vedtaget|godkendte|godkendt|til efterretning|"
                        r"indstiller|indstilling|tiltrådt|tiltræder|aftalt|indgået|anbefale[rs]?|stemte|imod|"
                        r"forbehold|decided|decision|adopted|approved|agreed|rejected|voted|against|"
-                       r"recommend\w*|endorsed)\b", re.I)
+                       r"recommend\w*|endorsed|bortfaldt|forkastet|nedstemt|vedtoges|faldt|"
+                       r"voted down|defeated|carried|withdrawn|trukket tilbage)\b", re.I)
 # A question about a vote, and a sentence that records one ("(V) og (O) stemte imod")
 _ASKS_VOTE = re.compile(r"\b(imod|stemte|stemme\w*|forbehold|undlod|against|vot\w*|oppos\w*|abstain\w*|"
                         r"reservation|dissent\w*)\b", re.I)
 _VOTE = re.compile(r"\b(imod|stemte|stemmer|forbehold|undlod|mindretal\w*|against|voted|votes|opposed|"
                    r"abstained|reservation|dissent\w*)\b|\(\s*[A-ZÆØÅ]{1,2}\s*\)", re.I)
+# Party letters as minutes record a vote: "(V)", "V (2)", "A, F og Ø"
+_PARTY = re.compile(r"\(\s*[A-ZÆØÅ]{1,2}\s*\)|\b[A-ZÆØÅ]{1,2}\s*\(\d+\)|\b[A-ZÆØÅ]\b(?:,\s*[A-ZÆØÅ]\b)*\s+(?:og|and)\s+[A-ZÆØÅ]\b")
 # How a goal is phrased, in the two languages of the documents
 _GOAL_LANGUAGE = re.compile(r"\b(skal|mål\w*|må højst|mindst|højst|reduceres|øges|falde|forbedres|halveres|"
                             r"frem mod|ambition\w*|must|shall|should|aims?|target\w*|goals?|at least|"
@@ -230,6 +233,8 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
         if word and word not in ("of", "af", "the", "en", "et") and len(word) > 2:
             stems = content_terms(word) + content_terms(to_danish(word)) if q.language != "da" \
                 else content_terms(word + " " + DANISH_SYNONYMS.get(word, ""))
+            if q.language == "da":
+                stems += [e for t in stems for e in sorted(english_stems(t))]  # an English page
             toks = content_terms(text)
             for m in mentions:
                 pos = len(content_terms(text[: m.start]))
@@ -245,6 +250,8 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
             return 1.0
         return 1.0 if _number_near(q, text, mentions) else 0.4
     if t == "who":
+        if _ASKS_VOTE.search(q.text) and _VOTE.search(text) and _PARTY.search(text):
+            return 1.0  # "hvem stemte imod?" -> "Imod stemte: V (2)": the parties are the answer
         names = person_names(text)
         if not names:
             return 0.6 if not q.roles and _ORGANISATION.search(text) else 0.0
@@ -277,6 +284,14 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
             return 1.0 if asks_recommendation else 0.8
         return 0.9 if _DECISION.search(text) else 0.0
     return 0.5
+
+
+def english_view(q: Question) -> Question:
+    """A Danish question as an English page says it: each concept gains the English stems the
+    lexicon gives for its Danish ones ('anbringelser' also matches 'placements')."""
+    concepts = tuple(tuple(dict.fromkeys(c + tuple(e for t in c for e in sorted(english_stems(t)))))
+                     for c in q.concepts)
+    return replace(q, concepts=concepts, terms=tuple(dict.fromkeys(t for c in concepts for t in c)))
 
 
 def stem_match(term: str, stems: set[str]) -> bool:
@@ -360,10 +375,16 @@ class EvidenceScorer:
         model = load_model("evidence")
         features = with_features or model is not None
         out: list[Unit] = []
+        english = None  # the Danish question's concepts with their English words, for English pages
         for hi, hit in enumerate(hits):
+            if q.language == "da" and hit.language == "en":
+                english = english or english_view(q)
+                hq = english
+            else:
+                hq = q
             ctx_text = hit.context()
-            ctx = self.covered(q, set(content_terms(ctx_text)), ctx_text)
-            doc = self.covered(q, self.doc_stems(hit.doc_id), "") if self.doc_stems else set()
+            ctx = self.covered(hq, set(content_terms(ctx_text)), ctx_text)
+            doc = self.covered(hq, self.doc_stems(hit.doc_id), "") if self.doc_stems else set()
             rank = 1.0 / (1.0 + 0.5 * hi)
             spans = units_of(hit.text, table=hit.kind == "table")
             for j, (a, b) in enumerate(spans):
@@ -371,11 +392,11 @@ class EvidenceScorer:
                 if is_instruction(text) or is_furniture(text):
                     continue  # instructions and page furniture are never evidence
                 stems = set(content_terms(text))
-                cov_set = self.covered(q, stems, text)
+                cov_set = self.covered(hq, stems, text)
                 own = sum(weights[i] for i in cov_set)
                 got = own + self.context_weight * sum(weights[i] for i in ctx - cov_set)
                 got += self.document_weight * sum(weights[i] for i in doc - ctx - cov_set)
-                fit = type_fit(q, text, hit.section, hit.date)
+                fit = type_fit(hq, text, hit.section, hit.date)
                 if q.answer_type == "who" and fit < 1.0:
                     # a quotation's speaker is named in the sentence before or after it
                     near = hit.text[spans[max(0, j - 1)][0]: spans[min(len(spans) - 1, j + 1)][1]]

@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict
 
 from assistant.models import Answer, Citation
+from assistant.templates import t
 from assistant.question import Question
 from ingest.models import Goal
 from ingest.numbers import format_quantity
@@ -80,6 +81,16 @@ def select_goals(q: Question, goals: list[Goal], place=None) -> list[Goal]:
         # "Hvilket mål har Kildeholt sat …": a name in the question that set goals in the records
         named = next((e for e in q.entities if not e[:1].isdigit() and e.lower() not in _NOT_PLACES
                       and any(of(g, e) for g in goals)), None)
+    if not named and place is not None:
+        # "hvad er tangholms nye mål …" typed in lower case: a word that is the place of some goal
+        places = {place(g).lower() for g in goals} - {"national"}
+        for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", q.text.lower()):
+            for cand in (w, w[:-1] if w.endswith("s") else ""):
+                if cand in places:
+                    named = cand
+                    break
+            if named:
+                break
     if named and named.lower() not in ("danmark", "denmark"):
         local = [g for g in pool if of(g, named)]
         if not local:
@@ -129,6 +140,12 @@ def select_goals(q: Question, goals: list[Goal], place=None) -> list[Goal]:
     if q.list_question or years:
         return _order(pool)
     return []
+
+
+# A question that asks for the country's goal, not a municipality's
+_ASKS_NATIONAL = re.compile(r"\b(national\w*|landsplan|hele landet|landsdækkende|regeringen\w*|regeringens|"
+                            r"government'?s?|nationwide|country-wide|danmark som helhed|denmark as a whole|"
+                            r"staten|statens)\b", re.I)
 
 
 _NOT_PLACES = {"regeringen", "regeringens", "government", "the", "danish", "dansk", "dette", "det",
@@ -183,6 +200,8 @@ class GoalAnswerer:
         if not chosen:
             return None
         lang = "da" if q.language == "da" else "en"
+        if _ASKS_NATIONAL.search(q.text) and not any(_national(g) for g in chosen):
+            return self._instead(q, by_relevance(q, chosen)[0], lang)
         shown = by_relevance(q, chosen)
         rows = self.catalog.chunks_by_id([g.chunk_id for g in shown if g.chunk_id])
         numbers: dict[str, int] = {}
@@ -217,6 +236,19 @@ class GoalAnswerer:
         return Answer(question=q.text, answer=head + "\n" + "\n".join(lines), language=lang,
                       abstained=False, citations=tuple(citations),
                       goals=tuple(_goal_json(g) for g in chosen), answerer="goals")
+
+    def _instead(self, q: Question, g: Goal, lang: str) -> Answer | None:
+        """A national goal asked, and only municipalities have one on the topic: say so, and show
+        the nearest local goal as what there is instead (cited, `abstained`)."""
+        row = self.catalog.chunks_by_id([g.chunk_id]).get(g.chunk_id) if g.chunk_id else None
+        if row is None:
+            return None
+        who = g.set_by or ""
+        head = t(lang, "abstain", reason=t(lang, "reason_national", who=who))
+        line = self._line(g, lang, 1, {g.goal_id: g})
+        return Answer(question=q.text, answer=f"{head}\n\n{line}", language=lang, abstained=True,
+                      citations=(Citation.of_row(1, row, g.text),), goals=(_goal_json(g),),
+                      answerer="goals", unmet={"constraint": "national", "value": who})
 
     @staticmethod
     def _line(g: Goal, lang: str, n: int, index: dict[str, Goal], quote: bool = True) -> str:

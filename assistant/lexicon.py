@@ -255,3 +255,30 @@ def gloss(danish: str, limit: int = 6) -> list[tuple[str, str]]:
             out.append((key, meaning))
     out.sort(key=lambda kv: danish.lower().find(kv[0]))
     return out[:limit]
+
+
+def _english_of_danish() -> dict[str, frozenset[str]]:
+    """The lexicon read backwards: a Danish stem -> the stems of the English words for it (so a
+    Danish question's words find the sentence on an English page: 'anbringelser' ->
+    'placements', 'hjemløse' -> 'homeless')."""
+    from ingest.text import content_terms
+
+    out: dict[str, set[str]] = {}
+    for en, da in _ALL:
+        stems_en = {t for form in _spelled(en) for t in content_terms(form, "da") if len(t) >= 3}
+        if not stems_en:
+            continue
+        for stem in content_terms(da, "da"):
+            out.setdefault(stem, set()).update(stems_en)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_REVERSE: dict[str, frozenset[str]] | None = None
+
+
+def english_stems(stem: str) -> frozenset[str]:
+    """The English stems the lexicon gives for a Danish stem (empty when it has none)."""
+    global _REVERSE
+    if _REVERSE is None:
+        _REVERSE = _english_of_danish()
+    return _REVERSE.get(stem, frozenset())

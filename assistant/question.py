@@ -45,7 +45,7 @@ _GOAL_ASK = re.compile(
     r"(for|om|på|ved|of|on|regarding|concerning|about|in|i|til)\b"
     r"|^\s*(hvad|what)\s+(er|var|is|was|are|were)\s+(det |den |de |the |regeringens |the government'?s )?"
     r"[\w\s'-]{0,40}?(mål|målet|målene|målsætning\w*|måltal\w*|targets?|goals?|aims?|objectives?)\b"
-    r"|\b(hvilke[tn]?|which|what|list)\s+(\w+\s+){0,3}(mål|målsætning\w*|goals?|targets?|objectives?)\b"
+    r"|\b(hvilke[tn]?|which|what|list)\s+(\w+\s+){0,3}(mål|målsætning\w*|måltal\w*|goals?|targets?|objectives?)\b"
     r"|\b(ifølge|according to)\s+(målet|målsætningen|målene|the( [\w-]+){0,2} (targets?|goals?))"
     r"|\b(mål\w*|goals?|targets?)\b.{0,30}\b(say|says|siger|state|states)\b"
     r"|\b(mål|targets?|goals?)\s+(concern|cover|relate|apply)\w*"
@@ -57,7 +57,9 @@ _GOAL_ASK = re.compile(
 _TARGET_LEVEL = re.compile(r"\b(skal|skulle|må|should|must|may|is to|are to|is meant to|are meant to)\b"
                            r"(\s+[\wæøå-]+){0,8}?\s+(ned|op|falde|stige|reduceres|nedbringes|øges|halveres|"
                            r"højst|mindst|down|up|fall|rise|be reduced|be cut|be halved|at most|at least)"
-                           r"(\s+(på|til|to))?\b", re.I)
+                           r"(\s+(på|til|to))?\b"
+                           r"|\b(vil|ønsker at)\s+[\wæøå-]+\s+have\b|\b(hvor\s+(mange|meget|stor\w*)|how\s+(many|much))\b"
+                           r".{0,60}\b(vil|ønsker|sigter|wants?|aims?|is aiming|are aiming|plans?)\b.{0,80}\b(19|20)\d\d\b", re.I)
 _YES_NO = re.compile(r"^\s*(?!(?:kan|vil|kunne|ville|can|could|would|will)\s+(?:du|i|De|you)\b)"
                      r"(er|var|har|havde|kan|skal|vil|blev|bliver|stopper|findes|gælder|får|"
                      r"is|are|was|were|does|do|did|has|have|had|can|will|should|could|yes or no)\b", re.I)
@@ -127,6 +129,13 @@ def _coordinated_name(word: str, after: str) -> bool:
     return bool(_COORDINATION.match(after))
 
 
+def _common_english(word: str) -> bool:
+    low = word.lower()
+    stem = low[:-1] if low.endswith("s") else low
+    vocab, _ = _en_vocab()
+    return low in vocab or stem in vocab or known_english(low)
+
+
 def _entities(text: str, lang: str) -> list[str]:
     out: list[str] = []
     for m in re.finditer(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])", text):
@@ -158,6 +167,8 @@ def _entities(text: str, lang: str) -> list[str]:
         for w in words_:
             if w.lower() in _GENERIC_CAPS or w.isupper():
                 continue
+            if lang != "da" and len(words_) > 1 and _common_english(w):
+                continue  # "Children and Schools Committee": English words of a name, not the name
             if lang != "da" and any(a <= text.find(w, start) < b for a, b in translated):
                 continue
             out.append(w)

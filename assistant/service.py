@@ -24,7 +24,8 @@ from ingest.text import content_terms, stated_language
 from ingest.store import Store
 
 
-_COMPOUND = re.compile(r",?\s+(?:og|and)\s+(?=(?:hvilken|hvilke|hvem|hvornår|hvor|hvad|which|who|"
+_COMPOUND = re.compile(r",?\s+(?:og|and)\s+(?:(?:på|i|for|til|med|af|in|on|at|for|to|with|by)\s+)?"
+                       r"(?=(?:hvilken|hvilke|hvem|hvornår|hvor|hvad|which|who|"
                        r"when|where|what|how)\b)|,\s+(?:og|and)\s+(?=(?:er|har|kan|findes|is|are|does|did|"
                        r"was|were|has|have)\s)", re.I)
 

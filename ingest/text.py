@@ -99,6 +99,9 @@ def script_language(text: str) -> str | None:
     return best if counts[best] * 2 >= letters else None
 
 
+_PARENS = re.compile(r"\([^()]*\)")
+
+
 def detect_language(text: str) -> str:
     """'da', 'en', or another ISO code for questions in other languages ('de', 'sv', 'ar', ...)."""
     toks = words(text)
@@ -107,11 +110,16 @@ def detect_language(text: str) -> str:
     other = script_language(text)
     if other:
         return other
+    # a name or a term in parentheses says nothing of the language it is asked in: "Who chairs
+    # the Children and Schools Committee (Børne- og Skoleudvalget) in Sønderå?" is English
+    plain = _PARENS.sub(" ", text)
+    toks = words(plain) or toks
+    common = " ".join(w for w in plain.split() if not w[:1].isupper())
     scores = {lang: sum(t in vocab for t in toks) for lang, vocab in _LANG_WORDS.items()}
-    if _DA_CHARS.search(text):
+    if _DA_CHARS.search(common):
         scores["da"] += 2
         scores["no"] += 1
-    if _SV_CHARS.search(text):
+    if _SV_CHARS.search(common):
         scores["sv"] += 3
         scores["de"] += 2
     best = max(scores, key=lambda k: (scores[k], k in ("da", "en"), k == "da"))

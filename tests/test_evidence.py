@@ -247,3 +247,40 @@ def test_danish_abbreviations_do_not_end_a_sentence(text, sentences):
     from ingest.text import split_sentences
 
     assert len(split_sentences(text)) == sentences
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Who chairs Tangholm's Children and Schools Committee (Børne- og Skoleudvalget)?", "en"),
+    ("What is Sønderå aiming for on waiting times?", "en"),
+    ("Hvad er målet for ventetiden (waiting time) i Sønderå?", "da"),
+    ("hvad er tangholms nye mål for fravær?", "da"),
+])
+def test_a_name_or_a_parenthesis_does_not_decide_the_language(question, language):
+    assert analyse(question).language == language
+
+
+def test_english_words_of_a_committees_name_are_not_names_the_evidence_must_contain():
+    q = analyse("Who chairs Tangholm's Children and Schools Committee (Børne- og Skoleudvalget)?")
+    assert "Tangholm" in q.entities and "Schools" not in q.entities and "Children" not in q.entities
+
+
+def test_a_second_question_after_and_with_a_preposition_is_its_own_part():
+    from assistant.service import split_compound
+
+    parts = split_compound("Hvor meget investerer Egby i små læringsmiljøer, og på hvor mange skoler oprettes de?")
+    assert len(parts) == 2 and parts[0].endswith("læringsmiljøer?")
+
+
+def test_who_voted_against_is_answered_by_the_vote_with_party_letters():
+    q = analyse("Hvem stemte imod indstillingen i udvalget?")
+    assert type_fit(q, "Imod stemte: V (2), idet V finder målet for uambitiøst.", "") == 1.0
+    assert type_fit(q, "Referat Børne- og Skoleudvalget mandag den 14. november 2022", "") < 1.0
+
+
+def test_a_danish_question_finds_its_words_on_an_english_page():
+    from assistant.evidence import english_view
+
+    q = analyse("Hvor mange anbringelser besluttede kommunen i 2024?")
+    view = english_view(q)
+    assert any("placement" in c for c in view.concepts)
+    assert len(view.concepts) == len(q.concepts)  # the same concepts, more ways to say them

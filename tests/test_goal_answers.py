@@ -163,3 +163,26 @@ def test_a_deadline_year_picks_the_goal_with_that_deadline_not_one_set_that_year
     assert select_goals(analyse("Hvad er målet for hjemløse i Vejle Kommune frem mod 2021?"), [old, new]) == [old]
     # a year without a deadline phrase may also be the year the goal was set
     assert new in select_goals(analyse("Hvilket mål for hjemløse satte Vejle Kommune i 2021?"), [old, new])
+
+
+def test_a_national_goal_asked_where_only_municipalities_have_one_abstains_and_shows_it(tmp_path):
+    """'the national target' with only a municipality's goal on the topic: no national target is
+    presented; the local one is shown as what there is instead, cited, with unmet 'national'."""
+    from assistant.service import Assistant
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "egby.txt").write_text(
+        "Egby Kommune\n\nBørne- og ungepolitik 2025-2029\n\nKommunalbestyrelsen har vedtaget politikken "
+        "den 24. september 2025.\n\nMål 1: Mindst 88 pct. af de 25-årige skal have gennemført en "
+        "ungdomsuddannelse i 2029.\n", encoding="utf-8")
+    store = Store(tmp_path / "store", create=True)
+    assert ingest(store, [str(docs)], progress=False).count("failed") == 0
+    bot = Assistant(store)
+    a = bot.ask("What is the national government's target for 25-year-olds completing a youth education?")
+    assert a.abstained and a.to_json()["unmet"]["constraint"] == "national"
+    assert "88" in a.answer and a.citations and a.citations[0].source == "egby.txt"
+    local = bot.ask("hvad er egbys mål for ungdomsuddannelse?")  # typed in lower case
+    assert not local.abstained and "88" in local.answer
