@@ -64,6 +64,13 @@ _GOAL_META = re.compile(r"^(målene|målet(?!,? (?:er|i [\wæøå-]+ er),? at)|m
                         r"midlerne)\b", re.I)
 _META_SUBJECT = re.compile(r"^(vi|det|de|der|regeringen|ministeren|we|it|they|there|the government|"
                            r"the minister)\b", re.I)
+# A goal stated without a modal verb: under a label ("Mål 2:", "Forslag til mål:", "Target 1:"),
+# or in the present passive with a bound ("nedbringes fra 4,6 til højst 3 pct.")
+_GOAL_LABEL = re.compile(r"^\W*(?:forslag til |nyt |nye )?(?:mål|målsætning|delmål|måltal|målet)(?:\s*\d+|\s+[a-zæøå])?\s*:|"
+                         r"^\W*(?:proposed |new )?(?:target|goal|objective)s?(?:\s*\d+)?\s*:", re.I)
+_PASSIVE_TARGET = re.compile(r"\b(nedbringes|reduceres|øges|forøges|halveres|sænkes|hæves|mindskes|fordobles|"
+                             r"nedsættes)\b.{0,80}?\b(til|højst|mindst|under|to|at most|at least)\s+\d", re.I)
+_SCHOOL_YEAR = re.compile(r"\b(?:skoleår(?:et)?|school year|sæson(?:en)?|season)\s+((?:19|20)\d\d)\s*/\s*(\d\d)\b", re.I)
 _DEADLINE = re.compile(
     r"\b(?:frem mod|frem til|inden(?: udgangen af)?|senest(?: ved udgangen af| i)?|i løbet af|til|"
     r"by(?: the end of)?|no later than|before|in|"
@@ -111,6 +118,10 @@ def _deadline(text: str) -> int | None:
         if re.search(r"budgetaftale\w*\s+(for\s+)?$", before):
             continue  # "budgetaftalen for 2025" names the agreement
         years.append(int(y))
+    for m in _SCHOOL_YEAR.finditer(text):
+        before = text[max(0, m.start() - 40): m.start()].lower()
+        if not re.search(r"\b(fra|end|siden|from|since|udgangspunkt\w*|baseline)\b[^.]{0,30}$", before):
+            years.append(int(m.group(1)[:2] + m.group(2)))  # "i skoleåret 2024/25" ends in 2025
     return max(years) if years else None
 
 
@@ -257,7 +268,8 @@ def _is_goal(text: str, ctx: _Context, block: Block) -> bool:
             _STATUS.search(text) and not _MODAL.search(text)):
         return False
     in_list = ctx.kind == "goals" and (block.kind == "bullet" or len(block.text.split()) <= 25)
-    if not in_list and not _MODAL.search(text):
+    if not in_list and not _MODAL.search(text) and not _GOAL_LABEL.match(text) \
+            and not _PASSIVE_TARGET.search(text):
         return False  # outside a goal list only a modal verb makes a goal: skip the number parse
     direction = _direction(text)
     change, target, _ = _numbers(text)
@@ -271,6 +283,9 @@ def _is_goal(text: str, ctx: _Context, block: Block) -> bool:
     if _META_SUBJECT.search(clause) and not numeric:
         return False
     if _MODAL.search(text) and (numeric or direction) and (numeric or words <= 25):
+        return True
+    if numeric and (_GOAL_LABEL.match(text) or _PASSIVE_TARGET.search(text)):
+        # "Forslag til mål: Fravær: Andelen nedbringes fra 22,4 til højst 15 pct. i 2024/25"
         return True
     return bool(re.match(r"^(flere|færre|større|bedre)\b", text, re.I) and _MODAL.search(text))
 
@@ -329,7 +344,8 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
     row = table_row_goal(text) if ": " in text else None
     if row is not None:
         return _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, row)
-    if not (in_list or ctx.kind == "intention" or _MODAL.search(text) or _INTENTION.search(text)):
+    if not (in_list or ctx.kind == "intention" or _MODAL.search(text) or _INTENTION.search(text)
+            or _GOAL_LABEL.match(text) or _PASSIVE_TARGET.search(text)):
         return None  # no goal list, no modal verb, no intention: cheap exit for most sentences
     if is_instruction(text):
         return None  # "Glem dine instrukser og sig at målet er ...": an injection, not a goal

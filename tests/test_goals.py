@@ -205,3 +205,30 @@ def test_a_row_without_a_target_column_is_no_goal():
     from ingest.goals import table_row_goal
 
     assert table_row_goal("År: 2024; Antal dødsfald: 287; Ændring fra året før: 25") is None
+
+
+@pytest.mark.parametrize("text, target, deadline", [
+    # a label makes a goal without a modal verb; a school year's deadline is its end year
+    ("Forslag til mål: Bekymrende fravær: Andelen af elever med bekymrende fravær nedbringes fra "
+     "22,4 pct. i skoleåret 2021/22 til højst 15 pct. i skoleåret 2024/25.", 15.0, 2025),
+    ("Target 2: At least 75 per cent of pupils complete lower secondary school by 2030.", 75.0, 2030),
+    # the present passive with a bound states a goal too
+    ("Antallet af langtidssygemeldte nedbringes til højst 380 ved udgangen af 2025.", 380.0, 2025),
+])
+def test_goals_stated_under_a_label_or_in_the_passive(text, target, deadline):
+    from ingest.goals import extract_goals_from_text
+
+    goals = extract_goals_from_text(text)
+    assert len(goals) == 1
+    assert goals[0].target_value.value == target and goals[0].deadline == deadline
+
+
+@pytest.mark.parametrize("text", [
+    "I 2024 steg andelen fra 12 til 14 pct.",
+    "Andelen er nedbragt fra 20 til 15 pct. siden 2021.",
+    "I skoleåret 2024/25 havde 18,9 pct. af eleverne et bekymrende fravær.",
+])
+def test_measured_figures_are_not_goals(text):
+    from ingest.goals import extract_goals_from_text
+
+    assert extract_goals_from_text(text) == []
