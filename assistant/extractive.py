@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 
 from assistant.evidence import EvidenceScorer, Unit, missing_qualifier, person_names
 from assistant.models import Answer, Citation, Hit
@@ -23,7 +24,8 @@ _MULTI = re.compile(r"\b(forskel\w*|adskiller|sammenlign\w*|compare\w*|compar\w+
 # Which constraint of the question an abstention's reason says was not met (the JSON `unmet`)
 _UNMET = {"reason_entity": "entity", "reason_coverage": "topic", "reason_type": "answer_type",
           "reason_no_hits": "documents", "reason_empty": "question",
-          "reason_injection": "question", "reason_year": "year"}
+          "reason_injection": "question", "reason_year": "year",
+          "reason_national": "national"}
 
 
 def abstain(q: Question, reason_key: str, **kw) -> Answer:
@@ -63,9 +65,10 @@ class ExtractiveAnswerer:
     second_ratio = 0.9
     max_chars = 650
 
-    def __init__(self, idf, doc_stems=None, doc_text=None, embedder=None):
+    def __init__(self, idf, doc_stems=None, doc_text=None, embedder=None, doc_place=None):
         self.scorer = EvidenceScorer(idf, doc_stems, embedder)
         self.doc_text = doc_text  # callable: doc_id -> the document's text
+        self.doc_place = doc_place  # callable: doc_id -> 'national' or the municipality
         self._names: dict[tuple[str, str], bool] = {}  # (doc_id, entity) -> the document names it
 
     def select(self, q: Question, hits: list[Hit]) -> tuple[list[Unit], str | None, dict]:
@@ -92,6 +95,15 @@ class ExtractiveAnswerer:
         if key:
             units = [u for u in units if any(i in u.covered for i in key)]
         units = self._on_topic(q, units, hits)
+        if units and self._asks_national(q, hits):
+            # the country's figure or goal: from a national document, or a sentence that says it
+            # is national ("på landsplan", "regeringen"); a municipality's is shown as what
+            # there is instead, never as the answer
+            national = [u for u in units if self.doc_place(hits[u.hit].doc_id) == "national"
+                        or _NATIONAL_SAID.search(f"{hits[u.hit].context()} {hits[u.hit].text}")]
+            if not national:
+                return [units[0]], "reason_national", {"who": self.doc_place(hits[units[0].hit].doc_id)}
+            units = national
         quoted = _quotations(q.text)
         if units and quoted:
             # a statement or title quoted in the question must stand in the answer's document
@@ -164,6 +176,15 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(u)
         return chosen, None, {}
+
+    def _asks_national(self, q: Question, hits: list[Hit]) -> bool:
+        """The question asks for the country's figure or goal and names no municipality."""
+        if self.doc_place is None or not _ASKS_NATIONAL.search(q.text):
+            return False
+        places = {self.doc_place(h.doc_id).lower() for h in hits} - {"national"}
+        names = {e.lower().removesuffix("s") for e in q.entities if not e[:1].isdigit()} | \
+                {e.lower() for e in q.entities}
+        return not (places & names)
 
     def _document_names(self, hit: Hit, entity: str) -> bool:
         """Whether the hit's document names the entity anywhere (cached: fuzzy matching a name
@@ -261,12 +282,26 @@ class ExtractiveAnswerer:
 
     def answer(self, q: Question, hits: list[Hit]) -> Answer:
         chosen, reason, kw = self.select(q, hits)
+        if reason == "reason_national":
+            # what there is instead, cited, under the abstention
+            shown = compose(q, hits, chosen, answerer=self.name)
+            head = t(q.language, "abstain", reason=t(q.language, "reason_national_figure", **kw))
+            return replace(shown, answer=f"{head}\n\n{shown.answer}", abstained=True,
+                           unmet={"constraint": "national", "value": kw.get("who")})
         if reason:
             return abstain(q, reason, **kw)
         return compose(q, hits, chosen, answerer=self.name)
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A question about the whole country, and a sentence that speaks of it
+_ASKS_NATIONAL = re.compile(r"\b(national\w*|landsplan|hele landet|landsdækkende|regeringen\w*|regeringens|"
+                            r"government'?s?|nationwide|country-wide|landet som helhed|danmark som helhed|"
+                            r"denmark as a whole|the country as a whole|landsgennemsnit\w*|"
+                            r"i danmark|in denmark|statens?)\b", re.I)
+_NATIONAL_SAID = re.compile(r"\b(på landsplan|i hele landet|landsgennemsnit\w*|landsdækkende|nationale?|"
+                            r"nationalt|regeringen\w*|folketinget|staten|danmark|danske|nationally|national|"
+                            r"nationwide|the government|denmark|danish|country)\b", re.I)
 # a question in the past tense asks what was measured; a sentence with a modal states a goal
 _PAST = re.compile(r"\b(var|blev|havde|fik|steg|faldt|udgjorde|afsluttede|was|were|had|did|rose|fell|"
                    r"counted|registered|recorded|completed)\b", re.I)

@@ -52,6 +52,7 @@ _GOAL_ASK = re.compile(
     r"|\b(what|hvad)\b.{0,40}\b(should|skal|must|må)\b.{0,60}\b(by|frem mod|inden|in) (19|20)\d\d\b",
     re.I,
 )
+_SHARE_WORD = re.compile(r"\b(andel(en|e)?|procent\w*|share|proportion|percentage|rate)\b", re.I)
 # An amount question that asks for the level aimed at, not the level measured: a modal verb
 # with a direction ("skal ... ned på", "must fall to", "may at most be")
 _TARGET_LEVEL = re.compile(r"\b(skal|skulle|må|should|must|may|is to|are to|is meant to|are meant to)\b"
@@ -74,7 +75,9 @@ _QUESTION_WORDS = frozenset("""hvad hvem hvilke hvilken hvilket hvor hvornår hv
     ifølge according fortæl nævner nævnt nævne står skrives beskriver beskrevet omtales omtaler
     mention mentions mentioned say says said state states stated describe described give
     gav giver få får many much long set sets made make makes happen happened happens way
-    there their they them mange meget""".split())
+    there their they them mange meget
+    lå ligger ligge gælder gælde gjaldt handler drejer angår vedrører forhold helhed iflg jf mht
+    gik går""".split())
 _GENERIC_CAPS = frozenset("""
     i danish denmark danmark dansk english engelsk regeringen government kommune kommunen and og
     what who which how when where why hvad hvem hvilke hvilken hvor hvornår hvordan is are the er
@@ -251,6 +254,8 @@ def analyse(text: str, language: str | None = None) -> Question:
         if pattern.search(text):
             answer_type = kind
             break
+    if answer_type == "other" and _SHARE_WORD.search(text) and not _YES_NO.match(text):
+        answer_type = "amount"  # "Hvordan lå Fjordby, når det gælder andelen af ...?": the share
     if answer_type == "amount" and _TARGET_LEVEL.search(text):
         answer_type = "target"  # "hvor mange procent skal ensomheden ned på?": the level aimed at
     if _YES_NO.match(text) and answer_type in ("target", "list"):
@@ -312,3 +317,24 @@ def sides(q: Question) -> list[tuple[str, str]]:
 
 
 _BOTH = re.compile(r"\b(both|each|respectively|begge|hver især|hver for sig|henholdsvis)\b\s*", re.I)
+
+
+# "How does Tangholm compare with the national average?", "Fjordby i forhold til landet som helhed"
+_NATIONAL_COMPARE = re.compile(
+    r"\s*,?\s*\b(?:(?:i forhold til|sammenlignet med|mod|end|og|and|with|to|against|than)\s+)?"
+    r"(?:(?:det|the)\s+)?(?:landet som helhed|hele landet|landsgennemsnittet|landsplan|"
+    r"(?:the )?national (?:average|level|figure|rate|share)|nationally|the country as a whole|"
+    r"danmark som helhed|denmark as a whole)\b", re.I)
+
+
+def national_sides(q: Question) -> list[tuple[str, str]]:
+    """A place set against the whole country: [(place, the question about the place alone),
+    ("national", the question about the country)]; empty when the question does not do that."""
+    names = [e for e in q.entities if not e[:1].isdigit() and not e.isupper()]
+    m = _NATIONAL_COMPARE.search(q.text)
+    if len(names) != 1 or not m:
+        return []
+    name = names[0]
+    alone = " ".join((q.text[: m.start()] + q.text[m.end():]).split())
+    country = " ".join(re.sub(rf"\b{re.escape(name)}\w*", "", q.text).split())
+    return [(name, alone), ("national", country)]

