@@ -93,6 +93,12 @@ _ASKS_CHANGE = re.compile(r"\b(steg|faldt|stige|falde|stigning|fald|ændring\w*|
                           r"hvor meget (mere|mindre|færre|flere)|how many (more|fewer))\b", re.I)
 
 
+# A question about the size of a change
+_BY_HOW_MUCH = re.compile(r"\b(by how (many|much)|med hvor (mange|meget)|hvor (mange|meget) (flere|færre|mere|mindre)|"
+                          r"how many (more|fewer)|hvor stor (var|er|blev) (stigningen|faldet|ændringen)|"
+                          r"how (large|big) (was|is) the (increase|decrease|drop|fall|rise|change))\b", re.I)
+
+
 @dataclass(frozen=True)
 class Unit:
     """A candidate answer unit: a sentence or a whole bullet inside one hit's passage."""
@@ -221,6 +227,10 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
         goal = bool(_GOAL_LANGUAGE.search(text))
         return 1.0 if quantity and goal else 0.7 if goal else 0.3 if quantity else 0.0
     if t == "amount":
+        if _BY_HOW_MUCH.search(q.text):
+            # "By how many did it drop?", "Med hvor mange steg ...?": the change, not the level
+            mentions = find_quantities(text, words_need_unit=True)
+            return 1.0 if mentions and _CHANGE.search(text) else 0.3 if mentions else 0.0
         head = _HEAD.search(q.search_text or q.text)
         word = head.group(2).lower() if head else ""
         if word in ("år", "years", "year"):

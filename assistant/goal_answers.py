@@ -190,7 +190,7 @@ class GoalAnswerer:
     def __init__(self, catalog):
         self.catalog = catalog
 
-    max_chars = 600  # the whole answer; the full list stays in the JSON `goals` and `policyqa goals`
+    max_chars = 450  # the whole answer; the full list stays in the JSON `goals` and `policyqa goals`
 
     def answer(self, q: Question, goals: list[Goal], place=None) -> Answer | None:
         chosen = select_goals(q, goals, place)[: self.max_goals]
@@ -257,7 +257,10 @@ class GoalAnswerer:
         head = " – ".join(x for x in ((when or "")[:4], g.programme or "") if x)
         head = f"{head} ({who})" if who else head
         said = " ".join(g.text.lstrip("• ").split())
-        line = f"• {head + ': ' if head else ''}{goal_summary(g, lang)}." + (f" »{said}«" if quote else "") + f" [{n}]"
+        # the lead goal in the document's own words (they hold its numbers); the others as one
+        # summary line each
+        line = (f"• {head + ': ' if head else ''}»{said}« [{n}]" if quote
+                else f"• {head + ': ' if head else ''}{goal_summary(g, lang)}. [{n}]")
         if g.superseded_by:
             newer = index.get(g.superseded_by)
             year = (newer.announced or newer.doc_date or "")[:4] if newer else ""

@@ -25,7 +25,7 @@ _TYPE_PATTERNS: tuple[tuple[AnswerType, re.Pattern], ...] = (
     ("decision", re.compile(r"\b(beslut\w*|decide\w*|decision|indstill\w*|recommend\w*|vedt[oa]g\w*|"
                             r"vot(ed|e|es|ing)|stemte|stemmer|stemt|opposed|"
                             r"(?:var|er|were|was|is|are)\s+(?:imod|against)|"
-                            r"conclu\w*|resolved?|godkend\w*|approve\w*)\b", re.I)),
+                            r"conclu\w*|resolved?|godkend\w*|approve\w*|amendment|ændringsforslag\w*)\b", re.I)),
     ("amount", re.compile(r"\b(hvor (mange|meget|stor\w*)|how (many|much|large|big)|what amount|"
                           r"hvilket beløb|number of|what share|what proportion|what percentage|what per ?cent|"
                           r"hvor mange procent|hvilken andel|hvor stor en (del|andel))\b"

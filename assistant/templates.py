@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-TEMPLATE_VERSION = "3"
+TEMPLATE_VERSION = "4"
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "da": {
@@ -35,7 +35,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "reason_injection": "the question asks for something other than an answer from the documents.",
         "short": "**{short}**",
         "side_missing": "The documents do not give the answer for {names}.",
-        "quote": "The source (in Danish) says: “{text}” [{n}]",
+        "quote": "In Danish: “{text}” [{n}]",
         "quote_en": "{text} [{n}]",
         "gloss": "Key terms: {pairs}.",
         "source_line": "Source: {title} ({date}).",

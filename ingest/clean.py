@@ -67,7 +67,22 @@ def normalise(text: str, *, pages: bool = False) -> str:
     if pages:
         text = re.sub(r"[^\S\f]*\f[^\S\f]*", "\n\f\n", text)  # one per page, blank pages too
     text = re.sub(r"[\x00-\x08\x0b\x0e-\x1f\x7f]" if pages else r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
-    return text
+    return _OCR_NUMBER.sub(_mend_number, text)
+
+
+# A number that text recognition misread: "2l4,3", "l0,2", "2O24" (l, I for 1; O for 0). Only
+# inside a run of digits with a decimal comma or point, or of four or more characters, so that
+# words and codes are left alone.
+_OCR_NUMBER = re.compile(r"(?<![\w,.])(?=[\dlIO]*\d)(?=[\dlIO]*[lIO])"
+                         r"(?:[\dlIO]{1,3}[.,][\dlIO]+|[\dlIO]{4,})(?![\w])")
+
+
+def _mend_number(m: re.Match) -> str:
+    token = m.group(0)
+    digits = sum(c.isdigit() for c in token)
+    if digits < sum(c in "lIO" for c in token) or re.search(r"[lIO]{2}", token):
+        return token
+    return token.translate(str.maketrans("lIO", "110"))
 
 
 def _clean_line(line: str) -> str | None:

@@ -119,3 +119,16 @@ def test_table_rows_name_their_columns_and_cells_never_run_together():
     text, _ = html_to_text("<table><tr><th></th><th>2020</th><th>2024</th></tr>"
                            "<tr><td>Deaths</td><td>186</td><td>247</td></tr></table>")
     assert [b.text for b in to_blocks(text)[1] if b.kind == "row"] == ["Deaths: 2020: 186; 2024: 247"]
+
+
+@pytest.mark.parametrize("text, mended", [
+    ("Udgifterne var 2l4,3 mio. kr. i 2O24.", "Udgifterne var 214,3 mio. kr. i 2024."),
+    ("I 2024 var l0,2 pct. uden job.", "I 2024 var 10,2 pct. uden job."),
+    ("Mål l: Fravær", "Mål l: Fravær"),  # a letter on its own is a letter
+    ("ISO 9001 og sagsnr. 27.12.00-P20", "ISO 9001 og sagsnr. 27.12.00-P20"),
+    ("COOL 3,4 LOL", "COOL 3,4 LOL"),
+])
+def test_numbers_misread_by_text_recognition_are_mended(text, mended):
+    from ingest.clean import normalise
+
+    assert normalise(text) == mended

@@ -311,3 +311,9 @@ def test_a_place_set_against_the_whole_country(question, expected):
 ])
 def test_a_question_about_a_share_asks_for_the_figure(question, kind):
     assert analyse(question).answer_type == kind
+
+
+def test_by_how_many_asks_for_the_change_not_the_level():
+    q = analyse("By how many did the number of young people without a job drop from 2024 to 2025?")
+    assert type_fit(q, "Det er et fald på 97 i forhold til året før.", "") == 1.0
+    assert type_fit(q, "I 2025 var 1.016 unge uden job og uddannelse.", "") < 0.5
