@@ -93,6 +93,10 @@ _ASKS_CHANGE = re.compile(r"\b(steg|faldt|stige|falde|stigning|fald|ændring\w*|
                           r"hvor meget (mere|mindre|færre|flere)|how many (more|fewer))\b", re.I)
 
 
+# A sentence cut off mid-way (a page that ends mid-sentence): it ends on a word that needs
+# another after it, with no punctuation
+_CUT_OFF = re.compile(r"\b(fra|til|af|i|på|med|og|at|der|som|for|om|en|et|den|det|de|end|mod|"
+                      r"the|of|to|from|and|a|an|in|on|with|by|than|that|which)\s*$", re.I)
 # A question about the size of a change
 _BY_HOW_MUCH = re.compile(r"\b(by how (many|much)|med hvor (mange|meget)|hvor (mange|meget) (flere|færre|mere|mindre)|"
                           r"how many (more|fewer)|hvor stor (var|er|blev) (stigningen|faldet|ændringen)|"
@@ -407,6 +411,8 @@ class EvidenceScorer:
                 got = own + self.context_weight * sum(weights[i] for i in ctx - cov_set)
                 got += self.document_weight * sum(weights[i] for i in doc - ctx - cov_set)
                 fit = type_fit(hq, text, hit.section, hit.date)
+                if _CUT_OFF.search(text):
+                    fit = min(fit, 0.4)  # "... en treårig bevilling fra": what it names is cut off
                 if q.answer_type == "who" and fit < 1.0:
                     # a quotation's speaker is named in the sentence before or after it
                     near = hit.text[spans[max(0, j - 1)][0]: spans[min(len(spans) - 1, j + 1)][1]]

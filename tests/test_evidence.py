@@ -317,3 +317,19 @@ def test_by_how_many_asks_for_the_change_not_the_level():
     q = analyse("By how many did the number of young people without a job drop from 2024 to 2025?")
     assert type_fit(q, "Det er et fald på 97 i forhold til året før.", "") == 1.0
     assert type_fit(q, "I 2025 var 1.016 unge uden job og uddannelse.", "") < 0.5
+
+
+def test_a_sentence_cut_off_mid_way_does_not_answer():
+    """A page that ends mid-sentence: '... og af en treårig bevilling fra' names no grantor."""
+    from assistant.models import Hit
+    from assistant.evidence import EvidenceScorer
+
+    q = analyse("Hvem står bag den treårige bevilling til natcaféen?")
+    cut = "Resten dækkes af genbrugsbutikkerne og af en treårig bevilling fra"
+    whole = "Resten dækkes af en treårig bevilling fra Egby Fonden."
+    scorer = EvidenceScorer(lambda term: 1.0)
+    for text, low in ((cut, True), (whole, False)):
+        hit = Hit(chunk_id="c", doc_id="d", source="s.txt", title="Natcaféen", section="", text=text,
+                  start=0, end=len(text), date=None, doc_type="x", score=1.0)
+        fit = scorer.score(q, [hit])[0].type_fit
+        assert (fit < 0.6) is low, (text, fit)
