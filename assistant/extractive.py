@@ -115,7 +115,11 @@ class ExtractiveAnswerer:
         if units:
             # a question about a group ("unge under 25 år", women) is not answered by a figure
             # or goal for everyone: the unit or its passage must name the group
-            narrowed = [u for u in units if missing_qualifier(q, f"{u.text} {hits[u.hit].text}") is None]
+            # a goal sentence says whom it is for itself; a figure's group may stand in its table
+            # or paragraph
+            narrowed = [u for u in units if missing_qualifier(
+                q, f"{u.text} {hits[u.hit].context()}" if q.answer_type == "target"
+                else f"{u.text} {hits[u.hit].text}") is None]
             if not narrowed:
                 return [], "reason_entity", {"entities": missing_qualifier(q, units[0].text)}
             units = narrowed
@@ -128,7 +132,8 @@ class ExtractiveAnswerer:
                 # "The agreement introduces a right for X." then "The new right takes effect on
                 # <date>.": the kind of answer asked for stands in the next sentence
                 follow = self._neighbour_with_answer(units[0], scored, self.min_type_fit, self.follow_chars)
-                if follow is not None:
+                if follow is not None and (q.answer_type != "target" or missing_qualifier(
+                        q, f"{follow.text} {hits[follow.hit].context()}") is None):
                     return [units[0], follow], None, {}
                 return [], "reason_type", {}
             if q.answer_type == "amount" and _PAST.search(q.text):
