@@ -333,3 +333,14 @@ def test_a_sentence_cut_off_mid_way_does_not_answer():
                   start=0, end=len(text), date=None, doc_type="x", score=1.0)
         fit = scorer.score(q, [hit])[0].type_fit
         assert (fit < 0.6) is low, (text, fit)
+
+
+def test_a_target_for_another_group_does_not_answer_a_group_question():
+    text = ("Blandt borgere over 80 år er tallet 17 pct. Ambitionen er, at andelen af 65+-årige, der ofte "
+            "føler sig ensomme, er faldet til 8 pct. senest i 2030.")
+    q = analyse("Hvor mange procent skal ensomheden blandt borgere over 80 år ned på ifølge strategien?")
+    a = _answerer().answer(q, [_hit(text, "strategy", "Kommune")])
+    assert a.abstained and "8 pct" not in a.answer
+    everyone = analyse("Hvor mange procent skal ensomheden blandt de 65+-årige ned på ifølge strategien?")
+    b = _answerer().answer(everyone, [_hit(text, "strategy", "Kommune")])
+    assert not b.abstained and "8 pct" in b.answer
