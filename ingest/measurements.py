@@ -264,6 +264,12 @@ def _is_figure(sentence: str, m) -> bool:
     if re.match(r"\.\s+[a-zæøå]", after) and not m.quantity.unit:
         return False  # "9. klasse": an ordinal
     before = sentence[max(0, m.start - 12):m.start]
+    if re.search(r"\b(kl|klokken)\.?\s*$", before, re.I) or re.match(r"[:.]\d\d\b", after) \
+            or re.search(r"\b\d{1,2}[:.]$", before):
+        return False  # "kl. 06:12", "Opdateret 09:40": a time of day
+    if re.search(r"\b(målet|målsætningen|måltallet|mål|et mål|the target|a target|the goal|a goal|target)\s+"
+                 r"(på|om|of)\s+$", sentence[max(0, m.start - 30):m.start], re.I):
+        return False  # "Målet på 6,5 procent blev vedtaget": a goal's number, not a measured one
     if re.search(r"\b(af de|of the|de)\s+$", before, re.I):
         return False  # "Af de 1.234 var 310 unge": the total again, said before
     if re.search(r"\baged\s+$", sentence[max(0, m.start - 8):m.start], re.I) or \

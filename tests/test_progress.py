@@ -274,3 +274,14 @@ def test_living_up_to_a_goal_asks_whether_it_was_met():
     q = analyse("Hvor stor en del af kommunerne levede i 2024 op til målet om anonym behandling?")
     assert _MET_ASK.search(q.text) and not q.goal_question  # a status question, not "what is the goal"
     assert _MET_ASK.search("Did the municipalities live up to the 2024 target?")
+
+
+@pytest.mark.parametrize("text", [
+    "Af Ritzau/Egby Posten · 18. november 2026 kl. 06:12 · Opdateret kl. 09:40",
+    "Målet på 6,5 procent blev vedtaget i udvalget i marts 2025.",
+    "Mødet sluttede 17:30.",
+])
+def test_times_of_day_and_a_goals_own_number_are_not_measurements(text):
+    from ingest.measurements import measurements_from_text
+
+    assert measurements_from_text(text) == []
