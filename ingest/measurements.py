@@ -117,6 +117,10 @@ def _reference_year(doc: Document) -> int | None:
     return None
 
 
+_POINTS_BACK = re.compile(r"^\s*(dermed|det svarer til|heraf|this means|that is|thus)\b|"
+                          r"\b(aldersgruppen|gruppen|denne gruppe|the age group|this group)\b", re.I)
+
+
 def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: int, b: int,
                            heading: str, doc_scope: str, context_year: int | None = None
                            ) -> list[Measurement]:
@@ -142,6 +146,14 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
     if any(m.quantity.unit == "%" and m.raw[:1].isdigit() for m in mentions):
         # "Godt hver tredje ledige – 34 pct. –": the fraction words restate the number
         mentions = [m for m in mentions if m.raw[:1].isdigit() or m.quantity.unit != "%"]
+    # "I 2025 var 1.016 unge uden job. Dermed udgør gruppen nu 8,1 procent ...": a sentence that
+    # points back gets what it counts and its year from the sentence before
+    prev = ""
+    if _POINTS_BACK.search(sentence):
+        head = block.text[:a].rstrip()
+        cut = max(head.rfind(". "), head.rfind("\n"))
+        prev = head[cut + 1:].strip() if head else ""
+    prev_years = [int(y) for y in _YEAR.findall(prev)]
     span = _SPAN.search(sentence)
     span_years = [int(y) for y in span.groups() if y][:2] if span else []
     moves = [(mv.start(1), mv.start(2)) for mv in _FROM_TO.finditer(sentence)]
@@ -179,6 +191,8 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
             elif len(years) >= 2:
                 period = (min(y for _, y in years), max(y for _, y in years))
                 year = None
+        if prev_years and not own and not change and re.search(r"\b(nu|now|dermed|thus)\b", clause, re.I):
+            year = prev_years[-1]
         if year is None and period is None:
             year = _present_year(sentence, doc)
         unit_word = re.sub(r"^[\d.,\s]+", "", m.raw.split(None, 1)[-1]) if " " in m.raw else ""
@@ -190,12 +204,15 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
         if english and re.fullmatch(r"\d{1,3}(?:,\d{3})+", m.raw.split()[0]):
             value = float(m.raw.split()[0].replace(",", ""))  # "5,410 people": thousands
         scope = _scope(clause, doc_scope, sentence)
-        topic = classify(f"{indicator} {sentence}")
+        topic = classify(f"{indicator} {prev} {sentence}")
         if topic.key == "other":
             topic = classify(f"{heading} {doc.title}")
         start = block.start + a + m.start
-        found.append(_record(doc, chunks, start, block.start + a + m.end, block.start + a,
-                             block.start + b, sentence, indicator, topic, value, unit, year, period,
+        said, said_at = (f"{prev} {sentence}", block.start + a - len(prev) - 1) if prev else (sentence, block.start + a)
+        if prev and block.text.find(prev) >= 0:
+            said_at = block.start + block.text.find(prev)
+        found.append(_record(doc, chunks, start, block.start + a + m.end, said_at,
+                             block.start + b, said, indicator, topic, value, unit, year, period,
                              scope, kind))
     return found
 

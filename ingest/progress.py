@@ -115,7 +115,9 @@ def links(g: Goal, measurements: list[Measurement], doc_places: dict[str, str]) 
         m_place = doc_places.get(m.doc_id, "national") if sub else m.scope
         if m_place != place:
             continue
-        if sub != group or (sub and not _same_group(m.scope, g)):
+        if group and not sub and _SAME_GROUP_AGAIN.search(m.text):
+            sub = True  # "Dermed udgør gruppen nu 8,1 procent af de unge i aldersgruppen": the group again
+        elif sub != group or (sub and not _same_group(m.scope, g)):
             continue
         if (m.kind == "share") != (unit_kind == "share") or (m.kind == "count" and m.unit not in _COUNT_UNITS):
             continue
@@ -138,6 +140,10 @@ _GENERIC = frozenset(content_terms(
     "senest udgangen være flere færre end årige år number share people persons reduce halve increase "
     # the population is checked on its own (an age group, young people), not as indicator words
     "unge ung ældre børn mellem og young people children elderly aged"))
+
+
+# A figure for "the age group" or "this group": the group the sentences before it named
+_SAME_GROUP_AGAIN = re.compile(r"\b(aldersgruppen|gruppen|denne gruppe|the age group|this group|that group)\b", re.I)
 
 
 def _indicator_fit(g: Goal, m: Measurement) -> float:

@@ -285,3 +285,14 @@ def test_times_of_day_and_a_goals_own_number_are_not_measurements(text):
     from ingest.measurements import measurements_from_text
 
     assert measurements_from_text(text) == []
+
+
+def test_a_figure_that_points_back_takes_its_year_and_subject_from_the_sentence_before():
+    from ingest.measurements import measurements_from_text
+
+    text = ("Ungdomsledighed i Egby\n\nI 2025 var 1.016 unge mellem 16 og 24 år i Egby Kommune hverken i "
+            "gang med en uddannelse eller i job. Dermed udgør gruppen nu 8,1 procent af de unge i "
+            "aldersgruppen mod 8,8 procent i 2024.")
+    share = {m.value: m for m in measurements_from_text(text) if m.kind == "share"}
+    assert share[8.1].year == 2025 and share[8.8].year == 2024
+    assert "uddannelse" in share[8.1].text  # the quote says what the share is of
