@@ -10,7 +10,9 @@ _LEAD = re.compile(
     r"|målet er,?\s+at\s+|målsætningen er,?\s+at\s+|ambitionen er,?\s+at\s+"
     r"|[\wæøå .-]{0,60}?\s+(?:sætter|har sat|har vedtaget|vedtager)\s+(?:som\s+)?(?:mål|målsætning)\w*,?\s+at\s+"
     r"|[\wæøå .-]{0,60}?\s+(?:vil|skal|ønsker at)\s+(?:sikre|arbejde for),?\s+at\s+"
-    r"|(?:vi|kommunen|regeringen|byrådet|udvalget)\s+vil\s+)",
+    r"|(?:vi|kommunen|regeringen|byrådet|udvalget)\s+vil\s+"
+    # a lead-in that ends in a colon: "Vi har sat os tre klare mål: ", "Mål 1: "
+    r"|[^:;]{0,60}\b(?:mål|målsætning\w*|målene|ambition\w*|targets?|goals?)(?:\s*\d+)?\s*:\s+)",
     re.I,
 )
 _MODAL = re.compile(r"\b(skal|må|bør)\b", re.I)
@@ -56,7 +58,8 @@ _AT_CLAUSE = re.compile(r"\b(?:enige om|besluttet|aftalt|ønsker(?: vi)?|indebæ
                         r"forpligter\w* sig til|sætter som mål|arbejde for|mål(?:et|sætningen)? er|"
                         r"ambitionen er|vedtaget)\s*,?\s+at\s+", re.I)
 _OPENER = re.compile(r"^(?:for at|som led i|som en del af|med|inden|i|efter|fra|frem mod|senest|"
-                     r"allerede|derfor|samtidig|over|på)\b", re.I)
+                     r"allerede|derfor|samtidig|over|på|(?:og )?for det (?:første|andet|tredje|fjerde)|"
+                     r"først|dernæst|endelig|desuden)\b", re.I)
 
 
 def split_goal(text: str) -> tuple[str, str, bool]:

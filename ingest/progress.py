@@ -113,6 +113,8 @@ def links(g: Goal, measurements: list[Measurement], doc_places: dict[str, str]) 
             continue
         sub = is_subpopulation(m.scope)
         m_place = doc_places.get(m.doc_id, "national") if sub else m.scope
+        if sub and _COUNTRY.search(m.text):
+            m_place = "national"  # "På landsplan var 8,9 procent af de 16-24-årige": the country's
         if m_place != place:
             continue
         if group and not sub and _SAME_GROUP_AGAIN.search(m.text):
@@ -142,6 +144,8 @@ _GENERIC = frozenset(content_terms(
     "unge ung ældre børn mellem og young people children elderly aged"))
 
 
+_COUNTRY = re.compile(r"\b(på landsplan|i hele landet|landsgennemsnit\w*|nationalt set|nationally|"
+                      r"nationwide|across the country|the national average)\b", re.I)
 # A figure for "the age group" or "this group": the group the sentences before it named
 _SAME_GROUP_AGAIN = re.compile(r"\b(aldersgruppen|gruppen|denne gruppe|the age group|this group|that group)\b", re.I)
 

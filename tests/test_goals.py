@@ -232,3 +232,14 @@ def test_measured_figures_are_not_goals(text):
     from ingest.goals import extract_goals_from_text
 
     assert extract_goals_from_text(text) == []
+
+
+@pytest.mark.parametrize("text, indicator", [
+    ("Vi har sat os tre klare mål: For det første skal højst 6,5 procent af de 16-24-årige stå uden "
+     "uddannelse og job i 2030.", "andel af de 16-24-årige stå uden uddannelse og job"),
+    ("Mål 1: Antallet af hjemløse skal reduceres til 3.000 i 2030.", "Antallet af hjemløse"),
+])
+def test_a_lead_in_before_a_colon_or_an_ordinal_is_not_what_the_goal_measures(text, indicator):
+    from ingest.goal_fields import indicator_of
+
+    assert indicator_of(text) == indicator

@@ -296,3 +296,20 @@ def test_a_figure_that_points_back_takes_its_year_and_subject_from_the_sentence_
     share = {m.value: m for m in measurements_from_text(text) if m.kind == "share"}
     assert share[8.1].year == 2025 and share[8.8].year == 2024
     assert "uddannelse" in share[8.1].text  # the quote says what the share is of
+
+
+def test_a_national_figure_for_an_age_group_does_not_measure_a_municipalitys_goal():
+    from ingest.goals import extract_goals_from_text
+    from ingest.measurements import measurements_from_text
+    from ingest.progress import links
+
+    goal = extract_goals_from_text("Egby Kommune skal have højst 6,5 procent af de 16-24-årige uden "
+                                   "uddannelse og job i 2030.")[0]
+    national = measurements_from_text("På landsplan var 8,9 procent af de 16-24-årige uden uddannelse og "
+                                      "job i 2025.")
+    local = measurements_from_text("I Egby Kommune var 8,1 procent af de 16-24-årige uden uddannelse og "
+                                   "job i 2025.")
+    places = {m.doc_id: "Egby" for m in national + local}
+    places[goal.doc_id] = "Egby"
+    linked = links(goal, national + local, places)
+    assert [m.value for m in linked] == [8.1]
