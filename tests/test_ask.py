@@ -116,23 +116,17 @@ def test_a_comparison_of_two_places_answers_for_each_from_its_own_document(tmp_p
     """Two municipalities set side by side: each side's figure comes from the document about it,
     cited separately; a side no document answers is said to be missing."""
     from assistant.service import Assistant
-    from ingest.pipeline import ingest
-    from ingest.store import Store
+    from conftest import store_of
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "egby.txt").write_text(
-        "Egby Kommune\n\nStatus på anbringelsesområdet 2024\n\nVed udgangen af 2024 var 142 børn og unge "
-        "anbragt uden for hjemmet. Det svarer til, at 1,3 pct. af kommunens børn var anbragt. Kommunen "
-        "har 40 plejefamilier.\n\nForvaltningen følger udviklingen hvert kvartal.\n", encoding="utf-8")
-    (docs / "fjordby.txt").write_text(
-        "Fjordby Municipality\n\nChildren in care 2024\n\nAt the end of 2024 Fjordby was responsible for 210 "
-        "children in care. This means that 1.6 per cent of all children in the municipality were in "
-        "care. Most of them live with foster families.\n", encoding="utf-8")
-    (docs / "lunde.txt").write_text(
-        "Lunde Kommune\n\nKulturplan 2025\n\nKommunen bygger et nyt bibliotek til 45 mio. kr.\n", encoding="utf-8")
-    store = Store(tmp_path / "store", create=True)
-    assert ingest(store, [str(docs)], progress=False).count("failed") == 0
+    store = store_of(tmp_path, {
+        "egby.txt": "Egby Kommune\n\nStatus på anbringelsesområdet 2024\n\nVed udgangen af 2024 var 142 børn og "
+                    "unge anbragt uden for hjemmet. Det svarer til, at 1,3 pct. af kommunens børn var anbragt. "
+                    "Kommunen har 40 plejefamilier.\n\nForvaltningen følger udviklingen hvert kvartal.\n",
+        "fjordby.txt": "Fjordby Municipality\n\nChildren in care 2024\n\nAt the end of 2024 Fjordby was responsible "
+                       "for 210 children in care. This means that 1.6 per cent of all children in the municipality "
+                       "were in care. Most of them live with foster families.\n",
+        "lunde.txt": "Lunde Kommune\n\nKulturplan 2025\n\nKommunen bygger et nyt bibliotek til 45 mio. kr.\n",
+    })
     bot = Assistant(store)
     a = bot.ask("Which municipality has a larger share of its children in care, Egby or Fjordby?")
     assert not a.abstained
@@ -145,23 +139,19 @@ def test_a_comparison_of_two_places_answers_for_each_from_its_own_document(tmp_p
 
 def test_a_national_figure_comes_from_a_national_source_or_the_answer_says_there_is_none(tmp_path):
     from assistant.service import Assistant
+    from conftest import store_of
     from ingest.pipeline import ingest
-    from ingest.store import Store
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "egby.txt").write_text(
-        "Egby Kommune\n\nStatus for plejeboliger 2024\n\nDen gennemsnitlige ventetid på en plejebolig i Egby "
-        "Kommune var 42 dage i 2024. Kommunen har 610 plejeboliger.\n", encoding="utf-8")
-    store = Store(tmp_path / "store", create=True)
-    assert ingest(store, [str(docs)], progress=False).count("failed") == 0
+    egby = ("Egby Kommune\n\nStatus for plejeboliger 2024\n\nDen gennemsnitlige ventetid på en plejebolig i "
+            "Egby Kommune var 42 dage i 2024. Kommunen har 610 plejeboliger.\n")
+    store = store_of(tmp_path, {"egby.txt": egby})
     question = "Hvad var den gennemsnitlige ventetid på en plejebolig på landsplan i 2024?"
     a = Assistant(store).ask(question)
     assert a.abstained and a.to_json()["unmet"]["constraint"] == "national"
     assert "42" in a.answer and a.citations  # shown as what there is instead, cited
-    (docs / "aeldreministeriet.txt").write_text(
+    (tmp_path / "docs" / "aeldreministeriet.txt").write_text(
         "Ældreministeriet\n\nNy opgørelse af ventetider\n\nPå landsplan var den gennemsnitlige ventetid på "
         "en plejebolig 55 dage i 2024, viser ministeriets opgørelse.\n", encoding="utf-8")
-    assert ingest(store, [str(docs)], progress=False).count("failed") == 0
+    assert ingest(store, [str(tmp_path / "docs")], progress=False).count("failed") == 0
     b = Assistant(store).ask(question)
     assert not b.abstained and "55" in b.answer and "42" not in b.answer

@@ -48,12 +48,7 @@ def unseen_store(tmp_path_factory):
 
 
 def test_unseen_dev_split_regression_guard(unseen_store):
-    chosen = eval_set("unseen")
-    items = load_questions(chosen.questions, split="dev")
-    assert len(items) >= 80 and all(i["split"] == "dev" for i in items)
-    results = run(unseen_store, items, ["hybrid+goals"], [str(p) for p in chosen.corpus], progress=False)
-    s = results["hybrid+goals"]["summary"]
-    assert_guard("unseen dev split", s, FLOORS, CEILINGS)
+    _guard_dev(unseen_store, "unseen", 80, FLOORS, CEILINGS)
 
 
 def test_unseen_collection_is_split_by_document():
@@ -83,12 +78,17 @@ def progress_store(tmp_path_factory):
     return _ingested(tmp_path_factory, "progress", 60)
 
 
-def test_progress_dev_split_regression_guard(progress_store):
-    chosen = eval_set("progress")
+def _guard_dev(store, name: str, at_least: int, floors: dict, ceilings: dict) -> None:
+    """The full system on a collection's dev split, against its floors and ceilings."""
+    chosen = eval_set(name)
     items = load_questions(chosen.questions, split="dev")
-    assert len(items) >= 25 and all(i["split"] == "dev" for i in items)
-    results = run(progress_store, items, ["hybrid+goals"], [str(p) for p in chosen.corpus], progress=False)
-    assert_guard("progress dev split", results["hybrid+goals"]["summary"], PROGRESS_FLOORS, PROGRESS_CEILINGS)
+    assert len(items) >= at_least and all(i["split"] == "dev" for i in items)
+    results = run(store, items, ["hybrid+goals"], [str(p) for p in chosen.corpus], progress=False)
+    assert_guard(f"{name} dev split", results["hybrid+goals"]["summary"], floors, ceilings)
+
+
+def test_progress_dev_split_regression_guard(progress_store):
+    _guard_dev(progress_store, "progress", 25, PROGRESS_FLOORS, PROGRESS_CEILINGS)
 
 
 # The fresh collection (evals/fresh): other policy areas and authors, asked over all three
@@ -107,11 +107,7 @@ def fresh_store(tmp_path_factory):
 
 
 def test_fresh_dev_split_regression_guard(fresh_store):
-    chosen = eval_set("fresh")
-    items = load_questions(chosen.questions, split="dev")
-    assert len(items) >= 35 and all(i["split"] == "dev" for i in items)
-    results = run(fresh_store, items, ["hybrid+goals"], [str(p) for p in chosen.corpus], progress=False)
-    assert_guard("fresh dev split", results["hybrid+goals"]["summary"], FRESH_FLOORS, FRESH_CEILINGS)
+    _guard_dev(fresh_store, "fresh", 35, FRESH_FLOORS, FRESH_CEILINGS)
 
 
 def test_fresh_collection_is_split_by_document_and_its_test_questions_name_test_documents():

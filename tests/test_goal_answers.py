@@ -169,17 +169,12 @@ def test_a_national_goal_asked_where_only_municipalities_have_one_abstains_and_s
     """'the national target' with only a municipality's goal on the topic: no national target is
     presented; the local one is shown as what there is instead, cited, with unmet 'national'."""
     from assistant.service import Assistant
-    from ingest.pipeline import ingest
-    from ingest.store import Store
+    from conftest import store_of
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "egby.txt").write_text(
+    store = store_of(tmp_path, {"egby.txt": (
         "Egby Kommune\n\nBørne- og ungepolitik 2025-2029\n\nKommunalbestyrelsen har vedtaget politikken "
         "den 24. september 2025.\n\nMål 1: Mindst 88 pct. af de 25-årige skal have gennemført en "
-        "ungdomsuddannelse i 2029.\n", encoding="utf-8")
-    store = Store(tmp_path / "store", create=True)
-    assert ingest(store, [str(docs)], progress=False).count("failed") == 0
+        "ungdomsuddannelse i 2029.\n")})
     bot = Assistant(store)
     a = bot.ask("What is the national government's target for 25-year-olds completing a youth education?")
     assert a.abstained and a.to_json()["unmet"]["constraint"] == "national"
