@@ -9,7 +9,7 @@ from assistant.goal_answers import by_relevance, select_goals
 from assistant.models import Answer, Citation
 from assistant.question import Question
 from ingest.models import Goal, Measurement
-from ingest.numbers import format_number
+from ingest.numbers import format_number, years_in
 from ingest.progress import Progress, goal_place, is_subpopulation, place_of, progress
 from ingest.text import content_terms
 
@@ -18,7 +18,11 @@ _MET_ASK = re.compile(
     r"\b(blev|er|var|bliver|har)\b.{0,160}\b(nået|opfyldt|indfriet|nåede)\b|\bnåede\b|\blykke(de)?s\b|"
     r"\b(did|has|have|was|were|is|are)\b.{0,80}\b(reach|reached|meet|met|achieve|achieved|hit|miss|missed)\b|"
     r"\bon track\b|\bpå (rette )?(vej|spor)\b|\b(i mål|fell short)\b|"
-    r"\blev(ede|er)(\s+\S+){0,3}\s+op til\b|\blived? up to\b|\b(overholdt|complied with)\b", re.I)
+    r"\blev(ede|er)(\s+\S+){0,3}\s+op til\b|\blived? up to\b|\b(overholdt|complied with)\b|"
+    # "Hvordan går det med målet?", "går det den rigtige vej?", "how is the target going?"
+    r"\bhvordan (går|står) det (med|til med)\b|\bgår det (den )?(rigtige|forkerte) vej\b|"
+    r"\b(den )?(rigtige|forkerte) retning\b|\bhow (is|are)\b.{0,80}\b(going|doing|progressing)\b|"
+    r"\b(right|wrong) (direction|way)\b|\b(making|made) progress\b|\bprogress (on|towards?)\b", re.I)
 _DISTANCE_ASK = re.compile(r"\b(how far|hvor langt|hvor tæt|how close|the gap|remaining gap|afstand(en)? til|"
                            r"distance (to|from))\b", re.I)
 _SHARE_ASK = re.compile(r"\b(andel\w*|procent\w*|pct|share|percentage|proportion|rate)\b", re.I)
@@ -32,7 +36,6 @@ def _asks_group(text: str) -> bool:
     from ingest.measurements import _AGE
 
     return bool(_AGE.search(text) or _GROUP_WORDS_ASK.search(text))
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 _STATUS = {
     "da": {"met": "Nået", "not_met": "Ikke nået", "on_track": "På vej", "off_track": "Bagud",
@@ -87,8 +90,13 @@ class ProgressAnswerer:
         asks_group = _asks_group(q.text)
         ranked = sorted(by_relevance(q, chosen), key=lambda g: -_coverage(q, g))
         # the goal asked about: for everybody unless the question names a group, one with a number
+        # ... and with the deadline the question names ("målet for skoleåret 2024/25", "the 2030 target")
+        # among those about as relevant as the most relevant one
+        asked_years = {y for _, y in years_in(q.text)}
+        top = _coverage(q, ranked[0]) if ranked else 0
         ranked = sorted(ranked, key=lambda g: (_group_goal(g) != asks_group,
-                                               g.target_value is None and g.change is None))
+                                               g.target_value is None and g.change is None,
+                                               not (g.deadline in asked_years and _coverage(q, g) >= 0.75 * top)))
         # the goal must be about what is asked, not only on the same topic and place
         if _coverage(q, ranked[0]) < 0.3 * len(q.concepts):
             return None
@@ -223,7 +231,7 @@ class ProgressAnswerer:
         """A figure for the one year the question names, when one measurement clearly is what
         it asks for: same topic, place, population and kind (share or count), its document
         names the question's names, and it covers most of the question's weight (IDF)."""
-        years = {int(y.group(0)) for y in _YEAR.finditer(q.text)}
+        years = {y for _, y in years_in(q.text)}  # "i skoleåret 2024/25": 2025, as records have it
         if q.answer_type != "amount" or len(years) != 1 or not q.topics or q.goal_question:
             return None
         year = years.pop()

@@ -65,7 +65,11 @@ _TARGET_LEVEL = re.compile(r"\b(skal|skulle|må|should|must|may|is to|are to|is 
                            r"højst|mindst|down|up|fall|rise|be reduced|be cut|be halved|at most|at least)"
                            r"(\s+(på|til|to))?\b"
                            r"|\b(vil|ønsker at)\s+[\wæøå-]+\s+have\b|\b(hvor\s+(mange|meget|stor\w*)|how\s+(many|much))\b"
-                           r".{0,60}\b(vil|ønsker|sigter|wants?|aims?|is aiming|are aiming|plans?)\b.{0,80}\b(19|20)\d\d\b", re.I)
+                           r".{0,60}\b(vil|ønsker|sigter|wants?|aims?|is aiming|are aiming|plans?)\b.{0,80}\b(19|20)\d\d\b"
+                           # "What level does the government want the share to be at by 2030?"
+                           r"|\b(wants?|aims?|plans?|expects?)\b.{0,80}\bto (be|reach|fall|drop|rise|go down|go up)\b"
+                           r".{0,40}\b(by|in|before)\s+(19|20)\d\d\b"
+                           r"|\b(hvilket niveau|hvilken andel|what level|which level)\b.{0,80}\b(vil|ønsker|skal|want|aim)", re.I)
 _YES_NO = re.compile(r"^\s*(?!(?:kan|vil|kunne|ville|can|could|would|will)\s+(?:du|i|De|you)\b)"
                      r"(er|var|har|havde|kan|skal|vil|blev|bliver|stopper|findes|gælder|får|"
                      r"is|are|was|were|does|do|did|has|have|had|can|will|should|could|yes or no)\b", re.I)

@@ -125,6 +125,30 @@ def _deadline(text: str) -> int | None:
     return max(years) if years else None
 
 
+# "(udgangspunkt 2024/25: 18,9 pct.)", "baseline 2023: 41 %": the level the goal starts from
+_BASELINE_SAID = re.compile(r"\b(udgangspunkt\w*|baseline|basisår\w*|nuværende niveau|current level)\b"
+                            r"(?:\s+(?:i\s+|in\s+)?(?:skoleåret\s+|the school year\s+)?(19|20)\d\d(?:\s*/\s*\d\d(?:\d\d)?)?)?"
+                            r"\s*(?:[:=]|er|var|is|was|på|of)?\s*(ca\.\s*)?$", re.I)
+
+
+def _baseline_year_said(text: str, deadline: int | None) -> int | None:
+    """The year a baseline is stated for: "fra 22,4 pct. i skoleåret 2021/22" (the school year
+    counts as the year it ends in, like deadlines), "(udgangspunkt 2024: 10,2 pct.)"."""
+    from ingest.numbers import years_in
+
+    said = re.search(r"\b(?:udgangspunkt\w*|baseline|basisår\w*)\b[^.;)]{0,40}", text, re.I)
+    if said:
+        years = [y for _, y in years_in(said.group(0))]
+        if years and years[0] != deadline:
+            return years[0]
+    start = re.search(r"\b(?:fra|from)\b[^;]{0,60}?(?=\b(?:til|to)\b)", text, re.I)
+    if start:
+        years = [y for _, y in years_in(start.group(0))]
+        if years and years[0] != deadline:
+            return years[0]
+    return None
+
+
 def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | None]:
     """(change, target_value, baseline) from a goal sentence. Quantities with a unit come first;
     a bounded bare number ("mindst 7,2") counts only when there is none, and never an age."""
@@ -150,7 +174,7 @@ def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | No
                                       "at_least", "under": "below", "over": "above"}[b.group(1).lower()])
         after = text[m.end: m.end + 12].lower()
         if re.search(r"\b(fra|from)\s*(ca\.\s*|cirka\s*|about\s*)?$", before) or re.search(
-                r"\b(i forhold til|sammenlignet med|compared (?:with|to))\b", before[-25:]):
+                r"\b(i forhold til|sammenlignet med|compared (?:with|to))\b", before[-25:]) or _BASELINE_SAID.search(before):
             baseline = baseline or q
         elif re.search(r"\b(med|reduktion på|stigning på|fald på|nedgang på|forøgelse på|by|reduction of|"
                        r"increase of|cut of)\s*(mindst|højst|op til|ca\.|omkring|at least|at most|up to|about)?\s*$",
@@ -370,8 +394,8 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
         direction = {"at_most": "decrease", "below": "decrease"}.get(target.bound or "", "increase")
     kind = "intention" if intention else ("numeric_target" if (change or target) else "direction_only")
     deadline = None if intention else (_deadline(text) or ctx.deadline)
-    baseline_year = None
-    if baseline is not None:
+    baseline_year = _baseline_year_said(text, deadline) if baseline is not None else None
+    if baseline is not None and baseline_year is None:
         upto = re.search(r"\btil\b", text[text.find("fra"):] if "fra" in text else text)
         head = text[: (text.find("fra") if "fra" in text else 0) + upto.start()] if upto else text
         m = re.search(r"\b((?:19|20)\d\d)\b", head)
@@ -404,15 +428,26 @@ def _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, 
         direction = "decrease" if target.value < baseline.value else "increase"
     elif target.bound in ("at_most", "below"):
         direction = "decrease"
-    indicator = _ROW_CELL.match(text)
+    cells = [(h.strip(), c.strip()) for h, c in _ROW_CELL.findall(text)]
+    # what is measured: the indicator column, else the first column unless it only numbers the row
+    named = next((c for h, c in cells if re.match(r"(indikator|indicator|målepunkt|measure|beskrivelse|"
+                                                  r"description|mål\s*$|område|area)", h, re.I) and c
+                  and not re.fullmatch(r"[\d.\s]+", c)), None)
+    first = cells[0][1] if cells and not re.fullmatch(r"[\d.\s]+", cells[0][1]) else None
+    indicator = named or first
+    from ingest.numbers import years_in
+
+    base_cell = next((c for h, c in cells if _BASELINE_COLUMN.match(h)), "")
+    base_years = [y for _, y in years_in(base_cell)] + [y for _, y in years_in(next(
+        (h for h, _ in cells if _BASELINE_COLUMN.match(h)), ""))]
     return Goal(
         goal_id=_goal_id(doc.doc_id, start), text=text, source=doc.source, doc_id=doc.doc_id,
         chunk_id=chunks.at(start), start=start, end=end, doc_date=doc.date, programme=programme,
         set_by=_setter_in(ctx.lead) or set_by, announced=announced, area=ctx.area,
         topic=topic.key, topic_da=topic.da, topic_en=topic.en, target_group=None,
-        indicator=indicator.group(2).strip() if indicator else None, direction=direction,
+        indicator=indicator, direction=direction,
         change=None, target_value=target, deadline=deadline or ctx.deadline, baseline=baseline,
-        baseline_year=None, kind="numeric_target",
+        baseline_year=base_years[0] if baseline is not None and base_years else None, kind="numeric_target",
     )
 
 

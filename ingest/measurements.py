@@ -19,7 +19,7 @@ import re
 from ingest.chunk import ChunkIndex
 from ingest.clean import row_cells
 from ingest.models import Block, Chunk, Document, Measurement
-from ingest.numbers import find_quantities
+from ingest.numbers import find_quantities, years_in
 from ingest.text import split_sentences
 from ingest.topics import classify
 
@@ -68,6 +68,9 @@ _NATIONAL = re.compile(r"\b(danmark|denmark|landsplan|hele landet|national\w*|la
 _MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+[Kk]ommune\b|"
                            r"\b([A-ZÆØÅ][a-zæøå]+) [Mm]unicipality\b")
 _PHONE_ETC = re.compile(r"\b(tlf|telefon|phone|cvr|§|stk\.|side|page|punkt|nr\.|uge|week)\s*$", re.I)
+# words that number what follows them: a table, an appendix, an agenda item, a goal
+_LABEL = re.compile(r"\b(tabel|table|figur|figure|fig\.|bilag|appendix|annex|punkt|item|mål|goal|target|"
+                    r"delmål|afsnit|kapitel|chapter|section|sag|case no\.|indsatsområde|spor)\s*$", re.I)
 _TARGET_HEADER = re.compile(r"\b(mål\w*|target\w*|goal\w*|forventet|prognose|forecast|budget)\b", re.I)
 _SHARE_HEADER = re.compile(r"\b(andel\w*|share|pct\.?|procent|percent|%)", re.I)
 
@@ -82,17 +85,23 @@ def extract_measurements(doc: Document, chunks: list[Chunk], goals=()) -> list[M
     heading = caption = doc.title
     # the year a sentence without one speaks of ("... faldt til 388."): the document's own year
     context_year = _reference_year(doc)
+    section: list[str] = []  # the paragraphs since the last heading
     for block in doc.blocks:
         if block.kind == "heading":
             heading = caption = block.text
+            section = []
             continue
         if block.kind == "row":
             out += _row_measurements(doc, chunks, block, heading, caption, doc_scope)
         if block.kind in ("paragraph", "bullet"):
             caption = block.text
+            earlier = "\n".join(section[-3:])
             for a, b in split_sentences(block.text):
-                out += _sentence_measurements(doc, chunks, block, a, b, heading, doc_scope, context_year)
+                out += _sentence_measurements(doc, chunks, block, a, b, heading, doc_scope, context_year,
+                                              earlier)
+            section.append(block.text)
     out = [m for m in out if not any(a <= m.start < b or m.start <= a < m.end for a, b in spans)]
+    out += [m for g in goals if (m := _baseline_measurement(doc, g, doc_scope)) is not None]
     seen: set[tuple] = set()
     unique = []
     for m in out:
@@ -101,6 +110,27 @@ def extract_measurements(doc: Document, chunks: list[Chunk], goals=()) -> list[M
             seen.add(key)
             unique.append(m)
     return unique
+
+
+def _baseline_measurement(doc: Document, g, doc_scope: str) -> Measurement | None:
+    """A goal's baseline is a measured figure of what the goal counts: "nedbringes fra 22,4 pct.
+    i skoleåret 2021/22 til højst 15 pct." and "(udgangspunkt 2024/25: 18,9 pct.)" say where
+    things stood that year. A later goal's baseline often is the only figure for an earlier
+    goal's deadline."""
+    q = g.baseline
+    if q is None or g.baseline_year is None or q.bound is not None:
+        return None
+    unit = q.unit or _noun_unit(g.indicator or "")
+    kind = "share" if unit == "%" else "count"
+    topic = type("Topic", (), {"key": g.topic, "da": g.topic_da, "en": g.topic_en})
+    indicator = g.indicator if g.indicator and not g.indicator.strip().isdigit() else g.text[:80]
+    key = f"{doc.doc_id}:{g.start}:{q.value}:{g.baseline_year}:baseline"
+    return Measurement(
+        measurement_id=hashlib.sha256(key.encode()).hexdigest()[:16], doc_id=doc.doc_id,
+        source=doc.source, chunk_id=g.chunk_id, start=g.start, end=g.end, text=g.text.strip(),
+        indicator=indicator, topic=topic.key, topic_da=topic.da, topic_en=topic.en, value=q.value,
+        unit=unit, year=g.baseline_year, period=None, scope=_scope(g.text, doc_scope, g.text),
+        kind=kind, doc_date=doc.date)
 
 
 def _reference_year(doc: Document) -> int | None:
@@ -117,18 +147,38 @@ def _reference_year(doc: Document) -> int | None:
     return None
 
 
-_POINTS_BACK = re.compile(r"^\s*(dermed|det svarer til|heraf|this means|that is|thus)\b|"
+_POINTS_BACK = re.compile(r"^\s*(dermed|det svarer til|heraf|this means|that is|thus|(det|dette|this|that|it) "
+                          r"(er|var|is|was) (et|en|a|an) (fald|stigning|drop|fall|rise|increase|decrease))\b|"
                           r"\b(aldersgruppen|gruppen|denne gruppe|the age group|this group)\b", re.I)
 
 
+def _antecedent(earlier: str, max_sentences: int = 4) -> str:
+    """What a sentence that points back ("Dermed udgør gruppen nu 8,1 procent") points to: the
+    nearest sentence before it (in its paragraph or the paragraphs above it in the section)
+    that names its own subject; sentences that point back themselves ("Det er et fald på 97")
+    are passed over. "I 2025 var 1.016 unge ... uden uddannelse og job." is what the share is of."""
+    spans = [(x, y) for x, y in split_sentences(earlier) if earlier[x:y].strip()]
+    for x, y in list(reversed(spans))[:max_sentences]:
+        said = earlier[x:y].strip()
+        if not _POINTS_BACK.search(said) and not re.match(r"^\s*(det|dette|this|that|it)\b", said, re.I):
+            return said
+    return ""
+
+
 def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: int, b: int,
-                           heading: str, doc_scope: str, context_year: int | None = None
-                           ) -> list[Measurement]:
+                           heading: str, doc_scope: str, context_year: int | None = None,
+                           earlier: str = "") -> list[Measurement]:
+    """The figures of one sentence; `earlier` is the section's text above the sentence's block
+    (what a sentence that points back may point to)."""
     sentence = block.text[a:b]
     if _FUTURE.search(sentence) or sentence.rstrip().endswith("?") or (
             _GOAL_NOUN.search(sentence) and not _MEASURED_VERB.search(sentence)):
         return []
-    years = [(m.start(1), int(m.group(1))) for m in _YEAR.finditer(sentence)]
+    years = years_in(sentence)  # a school year "2024/25" is the year it ends in
+    prev = _antecedent(f"{earlier}\n{block.text[:a]}") if _POINTS_BACK.search(sentence) else ""
+    if not years and years_in(prev):
+        # "Det er et fald på 97 i forhold til året før": the year of the sentence pointed to
+        years = [(-1000, years_in(prev)[-1][1])]
     if not years:
         # "... faldt til 388." after a sentence on the 2026 count: the paragraph's last year
         if context_year and re.search(r"\b(faldt|steg|var|blev|udgjorde|opgjort|fell|rose|was|were)\b",
@@ -148,12 +198,7 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
         mentions = [m for m in mentions if m.raw[:1].isdigit() or m.quantity.unit != "%"]
     # "I 2025 var 1.016 unge uden job. Dermed udgør gruppen nu 8,1 procent ...": a sentence that
     # points back gets what it counts and its year from the sentence before
-    prev = ""
-    if _POINTS_BACK.search(sentence):
-        head = block.text[:a].rstrip()
-        cut = max(head.rfind(". "), head.rfind("\n"))
-        prev = head[cut + 1:].strip() if head else ""
-    prev_years = [int(y) for y in _YEAR.findall(prev)]
+    prev_years = [y for _, y in years_in(prev)]
     span = _SPAN.search(sentence)
     span_years = [int(y) for y in span.groups() if y][:2] if span else []
     moves = [(mv.start(1), mv.start(2)) for mv in _FROM_TO.finditer(sentence)]
@@ -176,7 +221,10 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
             year = _nearest_year(own or years, m.start, m.end, sentence)
         else:  # "I alt blev 5.410 registreret, mod 5.634 i 2024": 2024 is the other number's
             year = context_year
-        if re.match(r"\s*(året før|the year before|the previous year|året inden)", after, re.I) and years:
+        if years and (re.match(r"\s*(året før|the year before|the previous year|året inden)", after, re.I)
+                      or re.search(r"\b(året før|the year before|the previous year|året inden),?\s+(hvor|da|when)\b"
+                                   r"[^.;]{0,40}$", sentence[:m.start], re.I)):
+            # "1.113 året før", "et fald i forhold til året før, hvor tallet var 1.113"
             year = _nearest_year(years, m.start, m.end, sentence) - 1
         # "mellem 2016 og 2024 ... fra 48 til 34": the first number is the first year's
         for a_pos, b_pos in moves:
@@ -208,9 +256,9 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
         if topic.key == "other":
             topic = classify(f"{heading} {doc.title}")
         start = block.start + a + m.start
-        said, said_at = (f"{prev} {sentence}", block.start + a - len(prev) - 1) if prev else (sentence, block.start + a)
-        if prev and block.text.find(prev) >= 0:
-            said_at = block.start + block.text.find(prev)
+        said, said_at = (f"{prev} {sentence}", block.start + a) if prev else (sentence, block.start + a)
+        if prev and doc.text.rfind(prev, 0, block.start + a) >= 0:
+            said_at = doc.text.rfind(prev, 0, block.start + a)  # the span runs from the sentence pointed to
         found.append(_record(doc, chunks, start, block.start + a + m.end, said_at,
                              block.start + b, said, indicator, topic, value, unit, year, period,
                              scope, kind))
@@ -225,9 +273,11 @@ def _row_measurements(doc: Document, chunks: ChunkIndex, block: Block, heading: 
     if len(cells) < 2:
         return []
     label_head, label = cells[0]
-    row_year = int(label) if re.fullmatch(r"(19|20)\d\d", label) else None
+    label_years = years_in(label)
+    row_year = label_years[0][1] if len(label_years) == 1 and re.fullmatch(
+        r"(19|20)\d\d(\s*/\s*\d\d(\d\d)?)?", label.strip()) else None
     # a year the table is for ("Daglig rygning efter alder, 2023") stands in its caption
-    caption_years = [int(y) for y in _YEAR.findall(caption)]
+    caption_years = [y for _, y in years_in(caption)]
     table_year = caption_years[-1] if len(set(caption_years)) == 1 else None
     row_scope = None
     if re.search(r"\b(kommune|municipality|region|område|area|by|town)\b", label_head, re.I) and label:
@@ -242,7 +292,7 @@ def _row_measurements(doc: Document, chunks: ChunkIndex, block: Block, heading: 
         if len(mentions) != 1 or "§" in cell[:mentions[0].start] or "§" in head[-3:]:
             continue
         q = mentions[0].quantity
-        head_years = [int(y) for y in _YEAR.findall(head)]
+        head_years = [y for _, y in years_in(head)]
         year = row_year or (head_years[0] if len(head_years) == 1 else None) or table_year
         if year is None:
             continue
@@ -272,6 +322,12 @@ def _is_figure(sentence: str, m) -> bool:
     paragraph or page number, nor a money amount that is spent or planned."""
     if m.quantity.bound in ("at_most", "at_least"):
         return False
+    before = sentence[max(0, m.start - 12):m.start]
+    if re.search(r"(?:19|20)\d\d\s*/\s*$", before) or re.match(r"\s*/\s*\d\d\b", sentence[m.end:m.end + 6]):
+        return False  # "2021/22": a school year, not the number 22
+    if _LABEL.search(before) or (float(m.quantity.value).is_integer() and not m.quantity.unit
+                                 and re.match(r"\s*:\s", sentence[m.end:m.end + 3])):
+        return False  # "Tabel 2.", "Bilag 2:", "Ad 1:": a label that numbers a table or an item
     if float(m.quantity.value).is_integer() and 1900 <= m.quantity.value <= 2100 and re.search(
             r"\b(i|in|fra|from|til|to|ved|år|year|siden|since)\s+$", sentence[max(0, m.start - 8):m.start], re.I):
         return False  # "i 2024 unge": the year, read with the next word as its unit
@@ -280,7 +336,6 @@ def _is_figure(sentence: str, m) -> bool:
         return False
     if re.match(r"\.\s+[a-zæøå]", after) and not m.quantity.unit:
         return False  # "9. klasse": an ordinal
-    before = sentence[max(0, m.start - 12):m.start]
     if re.search(r"\b(kl|klokken)\.?\s*$", before, re.I) or re.match(r"[:.]\d\d\b", after) \
             or re.search(r"\b\d{1,2}[:.]$", before):
         return False  # "kl. 06:12", "Opdateret 09:40": a time of day
@@ -440,11 +495,15 @@ def _record(doc, chunks, start, end, unit_start, unit_end, text, indicator, topi
         unit=unit, year=year, period=period, scope=scope, kind=kind, doc_date=doc.date)
 
 
-def measurements_from_text(text: str, source: str = "text") -> list[Measurement]:
-    """Measurements of a text on its own (for tests and the extraction benchmark)."""
+def measurements_from_text(text: str, source: str = "text", goals: bool = False) -> list[Measurement]:
+    """Measurements of a text on its own (for tests and the extraction benchmark); with `goals`
+    as ingest does it: the goals' own numbers left out, their baselines in."""
     from ingest.chunk import chunk_document
     from ingest.parse import parse
     from ingest.models import RawDocument
 
+    from ingest.goals import extract_goals
+
     doc = parse(RawDocument(source, source, "markdown", text, "utf-8"))
-    return extract_measurements(doc, chunk_document(doc))
+    chunks = chunk_document(doc)
+    return extract_measurements(doc, chunks, extract_goals(doc, chunks) if goals else ())

@@ -232,3 +232,23 @@ def format_quantity(q: Quantity, lang: str = "en") -> str:
     bound = _BOUND_LABEL[lang].get(q.bound or "", "")
     unit = _UNIT_LABEL[lang].get(q.unit, f" {q.unit}" if q.unit else "")
     return f"{bound + ' ' if bound else ''}{format_number(q.value, lang)}{unit}"
+
+
+# A year, or a school or financial year written "2024/25" or "2024/2025"
+_YEAR_OR_SPAN = re.compile(r"(?<![\d.,/])((?:19|20)\d\d)(?:\s*/\s*((?:19|20)?\d\d))?(?![\d.,]?\d)")
+
+
+def years_in(text: str) -> list[tuple[int, int]]:
+    """(position, year) of each year a text names. A school or financial year ("skoleåret
+    2024/25", "2024/2025") counts as the year it ends in, as goal deadlines do: a figure for
+    2024/25 is the one a target "i skoleåret 2024/25" is checked against."""
+    out = []
+    for m in _YEAR_OR_SPAN.finditer(text):
+        year = int(m.group(1))
+        tail = m.group(2)
+        if tail:
+            end = int(tail) if len(tail) == 4 else int(m.group(1)[:2] + tail)
+            if end == year + 1:
+                year = end
+        out.append((m.start(1), year))
+    return out

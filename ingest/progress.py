@@ -9,7 +9,8 @@ The status of a goal, from its target, baseline and deadline and the linked meas
 - superseded: a newer goal replaced it (it says which);
 - met / not met: a measurement for the deadline year meets the target, or does not;
 - on track / off track: the deadline has not passed, and the latest measurement is at or past
-  the straight line from the baseline to the target (needs a baseline), or it is not;
+  the straight line from the baseline to the target, or it is not (a goal that states no
+  baseline: the line starts at the earliest figure linked to it; with a single figure, unknown);
 - unknown: no measurement for the deadline year (after the deadline has passed), no
   measurement at all, or no number to compare with.
 """
@@ -205,10 +206,14 @@ def progress(g: Goal, measurements: list[Measurement], doc_places: dict[str, str
         m = before[-1]
         if _meets(m.value, target, bound):
             return result("on_track", m)
-        if baseline is None or baseline_year is None or m.year <= baseline_year:
+        start, start_year = baseline, baseline_year
+        if (start is None or start_year is None) and linked[0].year < m.year:
+            # a goal that states no baseline: the line starts at the earliest figure linked to it
+            start, start_year = linked[0].value, linked[0].year
+        if start is None or start_year is None or m.year <= start_year:
             return result("unknown", m)
-        share = (m.year - baseline_year) / (g.deadline - baseline_year)
-        line = baseline + (target - baseline) * share
+        share = (m.year - start_year) / (g.deadline - start_year)
+        line = start + (target - start) * share
         ahead = m.value <= line if bound in ("at_most", "below") else m.value >= line
         return result("on_track" if ahead else "off_track", m)
     return result("unknown", before[-1] if before else latest)

@@ -308,6 +308,9 @@ def test_a_place_set_against_the_whole_country(question, expected):
     ("Hvordan lå Egby, når det gælder andelen af unge uden job?", "amount"),
     ("How did Egby do on the share of pupils with high absence?", "amount"),
     ("Er andelen steget?", "other"),
+    # the level someone wants reached is a target, not a measured figure
+    ("What level does the government want the share of smokers to be at by 2030?", "target"),
+    ("What share of adults smoked daily in 2024?", "amount"),
 ])
 def test_a_question_about_a_share_asks_for_the_figure(question, kind):
     assert analyse(question).answer_type == kind

@@ -184,10 +184,12 @@ def test_was_it_met_cites_the_goal_and_the_measurement_through_the_real_store(tm
     # a year the records do not have: said so, not answered with another year's figure
     r = cli("ask", "--store", str(store), "--json", "Hvor mange borgere var i hjemløshed i Lindvig i 2019?")
     a = json.loads(r.stdout.splitlines()[0])
-    assert a["abstained"] and "ikke tallet for 2019, kun for 2025" in a["answer"], a["answer"]
+    # (the goal's baseline, 240 in 2021, is a measured figure too)
+    assert a["abstained"] and "ikke tallet for 2019, kun for 2021, 2025" in a["answer"], a["answer"]
     # the measurements are a table of their own, kept in step with the documents
     rows = json.loads(cli("measurements", "--store", str(store), "--json").stdout)
-    assert {(m["value"], m["year"], m["source"]) for m in rows} >= {(171.0, 2025, "status.md")}
+    assert {(m["value"], m["year"], m["source"]) for m in rows} >= {(171.0, 2025, "status.md"),
+                                                                     (240.0, 2021, "plan.md")}
     (docs / "status.md").unlink()
     r = cli("ingest", str(docs), "--store", str(store), "--prune", "--json")
     assert json.loads(r.stdout)["removed"] == 1
@@ -313,3 +315,57 @@ def test_a_national_figure_for_an_age_group_does_not_measure_a_municipalitys_goa
     places[goal.doc_id] = "Egby"
     linked = links(goal, national + local, places)
     assert [m.value for m in linked] == [8.1]
+
+
+@pytest.mark.parametrize("text, expect", [
+    # a school year is the year it ends in, as a deadline "i skoleåret 2024/25" is
+    ("I skoleåret 2024/25 havde 24,1 pct. af eleverne et bekymrende fravær.", [(24.1, 2025)]),
+    ("I skoleåret 2021/22 havde 22,4 pct. af eleverne et bekymrende fravær.", [(22.4, 2022)]),
+    # labels that number a table, an appendix or an agenda item are no figures
+    ("Tabel 2. Andel med bekymrende fravær efter elevgruppe, 2024/25, pct.", []),
+    ("Bilag 2: Datanotat om unge uden uddannelse og job i Egby 2019-2023", []),
+    ("Beslutning i udvalget den 2. september 2025: Ad 1: Anbefales.", []),
+])
+def test_school_years_and_labels(text, expect):
+    assert [(m.value, m.year) for m in measurements_from_text(text)] == expect
+
+
+@pytest.mark.parametrize("text, value, year", [
+    ("Mål 1: Andelen af elever med bekymrende fravær skal være højst 14 pct. i skoleåret 2028/29 "
+     "(udgangspunkt 2024/25: 18,9 pct.).", 18.9, 2025),
+    ("Andelen af elever med bekymrende fravær nedbringes fra 22,4 pct. i skoleåret 2021/22 til højst "
+     "15 pct. i skoleåret 2024/25.", 22.4, 2022),
+    ("| Nr. | Indikator | Baseline | Mål 2030 |\n|---|---|---|---|\n"
+     "| 3 | Andel 16-24-årige uden uddannelse og job | 9,1 pct. (2023) | Højst 6,0 pct. |\n", 9.1, 2023),
+])
+def test_a_goals_baseline_is_a_measured_figure_for_its_year(text, value, year):
+    goal = extract_goals_from_text(text)[0]
+    assert (goal.baseline.value, goal.baseline_year) == (value, year)
+    assert [(m.value, m.year, m.kind) for m in measurements_from_text(text, goals=True)] == [(value, year, "share")]
+
+
+def test_a_later_goals_baseline_tells_whether_an_earlier_goal_was_met():
+    old = extract_goals_from_text("Andelen af elever med bekymrende fravær i Egby Kommune nedbringes fra "
+                                  "22,4 pct. i skoleåret 2021/22 til højst 15 pct. i skoleåret 2024/25.")[0]
+    new_text = ("Mål 1: Andelen af elever med bekymrende fravær i Egby Kommune skal være højst 14 pct. i "
+                "skoleåret 2028/29 (udgangspunkt 2024/25: 18,9 pct.).")
+    figures = measurements_from_text(new_text, source="ny.md", goals=True)
+    places = {old.doc_id: "Egby", figures[0].doc_id: "Egby"}
+    p = progress(old, figures, places, this_year=2026)
+    assert (p.status, p.measurement.value, p.target) == ("not_met", 18.9, 15.0)
+
+
+def test_a_figure_that_points_back_across_paragraphs_reaches_the_sentence_that_names_the_subject():
+    text = ("# Unge uden job\n\nI 2025 var 1.016 unge mellem 16 og 24 år i Egby Kommune hverken i gang med "
+            "en uddannelse eller i job. Det er et fald på 97 i forhold til året før, hvor tallet var 1.113."
+            "\n\nDet viser nye tal fra kommunens arbejdsmarkedsafdeling.\n\n"
+            "Dermed udgør gruppen nu 8,1 procent af de unge i aldersgruppen mod 8,8 procent i 2024.\n")
+    found = {m.value: m for m in measurements_from_text(text)}
+    assert (found[8.1].year, found[8.8].year, found[1113].year) == (2025, 2024, 2024)
+    assert "uddannelse" in found[8.1].text and "viser nye tal" not in found[8.1].text
+    goal = extract_goals_from_text("Egby Kommune skal have højst 6,5 procent af de 16-24-årige uden "
+                                   "uddannelse og job i 2030.")[0]
+    places = {m.doc_id: "Egby" for m in found.values()} | {goal.doc_id: "Egby"}
+    p = progress(goal, list(found.values()), places, this_year=2026)
+    # no baseline stated: the line runs from the earliest linked figure (8,8 in 2024)
+    assert [m.value for m in p.measurements] == [8.8, 8.1] and p.status == "on_track"
