@@ -134,7 +134,7 @@ class ProgressAnswerer:
         unit = "%" if (g.target_value and g.target_value.unit == "%") or (m and m.kind == "share") else ""
         bound = _BOUND[lang].get(p.bound or "", "")
         target = (f"{bound} {_num(p.target, unit, lang)}".strip() if p.target is not None else None)
-        refs = "".join(f"[{n}]" for n in (nm, ng) if n)
+        refs = "".join(f"[{n}]" for n in dict.fromkeys((nm, ng)) if n)  # one passage may hold both
         label = _STATUS[lang][p.status]
         goal_said = " ".join(g.text.lstrip("• ").split())
         if m is None or p.target is None:

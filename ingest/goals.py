@@ -422,12 +422,6 @@ def _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, 
     """A goal from a row of a table of targets: the target column's number, the baseline
     column's, and the deadline column's (or the target column's) year."""
     target, baseline, deadline = row
-    topic = _topic(doc, text, start, ctx)
-    direction = None
-    if baseline is not None and baseline.value != target.value:
-        direction = "decrease" if target.value < baseline.value else "increase"
-    elif target.bound in ("at_most", "below"):
-        direction = "decrease"
     cells = [(h.strip(), c.strip()) for h, c in _ROW_CELL.findall(text)]
     # what is measured: the indicator column, else the first column unless it only numbers the row
     named = next((c for h, c in cells if re.match(r"(indikator|indicator|målepunkt|measure|beskrivelse|"
@@ -435,6 +429,13 @@ def _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, 
                   and not re.fullmatch(r"[\d.\s]+", c)), None)
     first = cells[0][1] if cells and not re.fullmatch(r"[\d.\s]+", cells[0][1]) else None
     indicator = named or first
+    # the topic of what is measured, not of the ministry in another column
+    topic = classify(indicator) if indicator and classify(indicator).key != "other" else _topic(doc, text, start, ctx)
+    direction = None
+    if baseline is not None and baseline.value != target.value:
+        direction = "decrease" if target.value < baseline.value else "increase"
+    elif target.bound in ("at_most", "below"):
+        direction = "decrease"
     from ingest.numbers import years_in
 
     base_cell = next((c for h, c in cells if _BASELINE_COLUMN.match(h)), "")

@@ -73,6 +73,13 @@ def _same_group(scope: str, goal: Goal) -> bool:
     return bool(word and re.search(rf"\b{re.escape(word.group(1)[:4])}", text, re.I))
 
 
+def _counts_group(goal: Goal, m: Measurement) -> bool:
+    """The goal's group word is what the measurement counts (its indicator), with no age."""
+    word = _GROUP_WORDS.search(f"{goal.target_group or ''} {goal.text}")
+    return bool(word and not _AGE.search(goal.text) and re.search(rf"\b{re.escape(word.group(1)[:4])}",
+                                                                   m.indicator, re.I))
+
+
 def _goal_group(goal: Goal) -> bool:
     """Whether the goal is for a sub-population (an age group, young people, the elderly)."""
     text = f"{goal.target_group or ''} {goal.text}"
@@ -118,8 +125,10 @@ def links(g: Goal, measurements: list[Measurement], doc_places: dict[str, str]) 
             m_place = "national"  # "På landsplan var 8,9 procent af de 16-24-årige": the country's
         if m_place != place:
             continue
-        if group and not sub and _SAME_GROUP_AGAIN.search(m.text):
-            sub = True  # "Dermed udgør gruppen nu 8,1 procent af de unge i aldersgruppen": the group again
+        if group and not sub and (_SAME_GROUP_AGAIN.search(m.text) or _counts_group(g, m)):
+            # "Dermed udgør gruppen nu 8,1 procent af de unge i aldersgruppen": the group again;
+            # "41.600 børn i familier med lav indkomst" for "højst 25.000 børn": what both count
+            sub = True
         elif sub != group or (sub and not _same_group(m.scope, g)):
             continue
         if (m.kind == "share") != (unit_kind == "share") or (m.kind == "count" and m.unit not in _COUNT_UNITS):
@@ -142,7 +151,9 @@ _GENERIC = frozenset(content_terms(
     "reduceres nedbringes halveres halveret halvering forhold niveau niveauet mål målet frem mod inden "
     "senest udgangen være flere færre end årige år number share people persons reduce halve increase "
     # the population is checked on its own (an age group, young people), not as indicator words
-    "unge ung ældre børn mellem og young people children elderly aged"))
+    "unge ung ældre børn mellem og young people children elderly aged "
+    # who set the goal is not what it counts
+    "regeringen regering kommunen kommune byrådet byråd udvalget government council municipality har som vil"))
 
 
 _COUNTRY = re.compile(r"\b(på landsplan|i hele landet|landsgennemsnit\w*|nationalt set|nationally|"
@@ -154,13 +165,18 @@ _SAME_GROUP_AGAIN = re.compile(r"\b(aldersgruppen|gruppen|denne gruppe|the age g
 def _indicator_fit(g: Goal, m: Measurement) -> float:
     """The share of the goal's indicator words (stems) that the measurement's indicator or
     sentence has: what the goal counts must be what was counted."""
-    want = set(content_terms(g.indicator or g.text)) - _GENERIC
-    want = {t for t in want if not t[:1].isdigit()}
-    if not want:
-        return 1.0
     have = set(content_terms(f"{m.indicator} {m.text}"))
-    return sum(1 for t in want if t in have or any(h.startswith(t) or t.startswith(h)
-                                                     for h in have if len(h) >= 5)) / len(want)
+
+    def fit(text: str) -> float:
+        want = {t for t in set(content_terms(text)) - _GENERIC if not t[:1].isdigit()}
+        if not want:
+            return 1.0
+        return sum(1 for t in want if t in have or any(h.startswith(t) or t.startswith(h)
+                                                         for h in have if len(h) >= 5)) / len(want)
+
+    # the indicator as extracted, or the goal's own words where they fit better (an indicator
+    # read from prose can be "Regeringen har som mål, at højst 25.000 børn")
+    return max(fit(g.indicator or g.text), fit(g.text)) if g.indicator else fit(g.text)
 
 
 def _meets(value: float, target: float, bound: str | None) -> bool:

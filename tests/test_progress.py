@@ -369,3 +369,22 @@ def test_a_figure_that_points_back_across_paragraphs_reaches_the_sentence_that_n
     p = progress(goal, list(found.values()), places, this_year=2026)
     # no baseline stated: the line runs from the earliest linked figure (8,8 in 2024)
     assert [m.value for m in p.measurements] == [8.8, 8.1] and p.status == "on_track"
+
+
+def test_a_goal_for_a_counted_group_links_the_count_of_that_group():
+    # "højst 25.000 børn": children are what is counted, and the national count of them measures it
+    goal = extract_goals_from_text("Regeringen har som mål, at højst 25.000 børn skal leve i familier med "
+                                   "vedvarende lav indkomst i 2030.")[0]
+    figures = measurements_from_text("I 2024 levede 41.600 børn i familier med vedvarende lav indkomst.",
+                                     source="tal.md")
+    places = {goal.doc_id: "national", figures[0].doc_id: "national"}
+    assert [m.value for m in links(goal, figures, places)] == [41600]
+
+
+def test_a_table_goal_takes_its_topic_and_indicator_from_the_indicator_column():
+    text = ("| Nr. | Indikator | Baseline | Mål 2030 | Ansvarligt ministerium |\n|---|---|---|---|---|\n"
+            "| 2 | Antal børn i familier med vedvarende lav indkomst | 38.200 (2022) | Højst 25.000 | "
+            "Social- og Boligministeriet |\n")
+    goal = extract_goals_from_text(text)[0]
+    assert goal.indicator == "Antal børn i familier med vedvarende lav indkomst"
+    assert goal.topic == "poverty" and (goal.baseline.value, goal.baseline_year) == (38200, 2022)
