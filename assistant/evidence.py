@@ -23,7 +23,10 @@ _NOT_NAME = re.compile(r"\b(Formand|Formanden|Forkvinde|Næstformand|Direktør|D
                        r"Udvalget|Ministeriet|Styrelsen|Danmark|"
                        r"Regeringen|Folketinget|Den|Det|De|Der|Vi|Jeg|Han|Hun|Og|Men|På|Som|"
                        r"Socialstyrelsen|Socialstyrelsens|Pressemeddelelse|Status|Social|Sundhed|"
-                       r"Beskæftigelse|Indstilling|Beslutning|Housing)\b")
+                       r"Beskæftigelse|Indstilling|Beslutning|Housing|"
+                       # the parts of minutes and reports are no one's name
+                       r"Referat|Dagsorden|Bilag|Sagsfremstilling|Resumé|Mødedato|Mødested|Punkt|Tabel|"
+                       r"Kilde|Kilder|Opdateret|Læs|Se|Minutes|Agenda|Item|Appendix|Table|Source)\b")
 _NAME = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:\s+[A-ZÆØÅ][a-zæøå]+){1,2})\b")
 # Capitalised words of organisations and groups, not of people: "the Children and Young Persons
 # Committee", "Børne- og Familieudvalget", "Statistics Denmark"
@@ -31,7 +34,11 @@ _ORG_WORD = re.compile(r"(Committees?|Council|Ministry|Ministers?|Municipality|A
                        r"Department|Government|Party|Region|Parliament|Centre|Center|Office|Foundation|"
                        r"Association|Court|Persons|People|Children|Young|Family|Families|Services?|Health|"
                        r"Statistics|National|Institute|Danish|Udvalg\w*|Råd\w*|Kommunes?|Region\w*|"
-                       r"Styrelse\w*|Ministerie\w*|Parti\w*|Forening\w*|Center\w*|Familie\w*)")
+                       r"Styrelse\w*|Ministerie\w*|Parti\w*|Forening\w*|Center\w*|Familie\w*|"
+                       r"\w+udvalg\w*|\w+råd(et)?|\w+styrelse\w*|\w+ministerie\w*|\w+forvaltning\w*|"
+                       # days and months are dates, not names
+                       r"Mandag|Tirsdag|Onsdag|Torsdag|Fredag|Lørdag|Søndag|Monday|Tuesday|Wednesday|Thursday|"
+                       r"Friday|Saturday|Sunday)")
 _DECISION = re.compile(r"\b(besluttede|beslutning|vedtog|vedtaget|godkendte|godkendt|til efterretning|"
                        r"indstiller|indstilling|tiltrådt|tiltræder|aftalt|indgået|anbefale[rs]?|stemte|imod|"
                        r"forbehold|decided|decision|adopted|approved|agreed|rejected|voted|against|"
@@ -97,6 +104,22 @@ _ASKS_CHANGE = re.compile(r"\b(steg|faldt|stige|falde|stigning|fald|ændring\w*|
 # another after it, with no punctuation
 _CUT_OFF = re.compile(r"\b(fra|til|af|i|på|med|og|at|der|som|for|om|en|et|den|det|de|end|mod|"
                       r"the|of|to|from|and|a|an|in|on|with|by|than|that|which)\s*$", re.I)
+_SOURCE_CLAUSE = re.compile(r"\b(?:ifølge|i følge|according to|som det fremgår af|as stated in|based on)\s+([^,?]+)", re.I)
+
+
+# (a date asked for may be named: "Mødedato: 30. oktober 2013" answers "on what date did ... meet")
+_TIME_NOUNS = frozenset(content_terms("år skoleår skoleåret") + content_terms("year years", "en"))
+
+
+def _unfinished(text: str, kind: str | None) -> bool:
+    """A passage's last sentence that stops on a word without punctuation (a page cut off
+    mid-sentence: "... der forventes indført fra skoleåret"); bullets, table rows, short lines
+    and "Label: value" headers often end without a full stop and are not counted."""
+    text = text.strip()
+    return (kind != "table" and len(text.split()) >= 10 and not text.startswith(("•", "-", "*", "|"))
+            and bool(re.search(r"\b[a-zæøå]+,?$", text)) and len(re.findall(r"\w: ", text)) < 2)
+
+
 # A question about the size of a change
 _BY_HOW_MUCH = re.compile(r"\b(by how (many|much)|med hvor (mange|meget)|hvor (mange|meget) (flere|færre|mere|mindre)|"
                           r"how many (more|fewer)|hvor stor (var|er|blev) (stigningen|faldet|ændringen)|"
@@ -179,6 +202,8 @@ def missing_qualifier(q: Question, evidence: str) -> str | None:
     asks = _GENDER_ASK["da" if q.language == "da" else "en"]
     for key, words in asks.items():
         other = _GENDER_ASK["en" if q.language == "da" else "da"][_GENDER_SAID[key]]
+        if q.language == "da":
+            other = other.replace("men|", "")  # Danish "men" is "but", not men
         if re.search(rf"\b({words})\b", q.text, re.I) and not re.search(rf"\b({words}|{other})\b",
                                                                          evidence, re.I):
             return key
@@ -370,8 +395,15 @@ class EvidenceScorer:
         words and words no chunk contains."""
         weights = self.weights(q)
         top = self.idf("\x00")
-        return sorted((i for i, soft in enumerate(q.soft)
-                       if not soft and not self.unknown(q.concepts[i], top)), key=lambda i: -weights[i])[:2]
+        # "..., ifølge Tangholms børne- og ungepolitik?": the words naming the source say where
+        # to look, not what the answer is about
+        source = _SOURCE_CLAUSE.search(q.text)
+        named = set(content_terms(source.group(1))) | set(content_terms(source.group(1), "en")) if source else set()
+        cands = [i for i, soft in enumerate(q.soft) if not soft and not self.unknown(q.concepts[i], top)]
+        if q.answer_type == "when":  # "Fra hvilket skoleår ...": the year asked for is no topic
+            named |= _TIME_NOUNS
+        about = [i for i in cands if not named.intersection(q.concepts[i])] or cands
+        return sorted(about, key=lambda i: -weights[i])[:2]
 
     def score(self, q: Question, hits: list[Hit], *, with_features: bool = False) -> list[Unit]:
         """Every unit of the passages, best first: by the fitted evidence model when one is
@@ -401,6 +433,9 @@ class EvidenceScorer:
             doc = self.covered(hq, self.doc_stems(hit.doc_id), "") if self.doc_stems else set()
             rank = 1.0 / (1.0 + 0.5 * hi)
             spans = units_of(hit.text, table=hit.kind == "table")
+            # the passage's last real sentence (a page number or furniture may follow it)
+            last = max((j for j, (a, b) in enumerate(spans) if len(hit.text[a:b].strip()) > 3
+                        and not is_furniture(hit.text[a:b])), default=-1)
             for j, (a, b) in enumerate(spans):
                 text = hit.text[a:b]
                 if is_instruction(text) or is_furniture(text):
@@ -411,7 +446,7 @@ class EvidenceScorer:
                 got = own + self.context_weight * sum(weights[i] for i in ctx - cov_set)
                 got += self.document_weight * sum(weights[i] for i in doc - ctx - cov_set)
                 fit = type_fit(hq, text, hit.section, hit.date)
-                if _CUT_OFF.search(text):
+                if _CUT_OFF.search(text) or (j == last and _unfinished(text, hit.kind)):
                     fit = min(fit, 0.4)  # "... en treårig bevilling fra": what it names is cut off
                 if q.answer_type == "who" and fit < 1.0:
                     # a quotation's speaker is named in the sentence before or after it

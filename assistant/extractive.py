@@ -103,6 +103,12 @@ class ExtractiveAnswerer:
                         or _NATIONAL_SAID.search(f"{hits[u.hit].context()} {hits[u.hit].text}")]
             if not national:
                 return [units[0]], "reason_national", {"who": self.doc_place(hits[units[0].hit].doc_id)}
+            asked_setter = _GOVERNMENT_ASK.search(q.text)
+            if asked_setter and (q.answer_type == "target" or q.goal_question):
+                # "regeringens mål": a goal the government set, not an organisation's national one
+                national = [u for u in national if self._document_says_any(hits[u.hit], _GOVERNMENT_SAID)]
+                if not national:
+                    return [], "reason_entity", {"entities": asked_setter.group(0)}
             units = national
         quoted = _quotations(q.text)
         if units and quoted:
@@ -202,6 +208,12 @@ class ExtractiveAnswerer:
                 self._names.pop(next(iter(self._names)))
             self._names[key] = entity_in(entity, f"{hit.context()} {self.doc_text(hit.doc_id)}")
         return self._names[key]
+
+    def _document_says_any(self, hit: Hit, pattern: re.Pattern) -> bool:
+        """The passage, its context or the start of its document (title, lead) matches `pattern`."""
+        if pattern.search(f"{hit.context()} {hit.text}"):
+            return True
+        return bool(self.doc_text is not None and pattern.search(self.doc_text(hit.doc_id)[:600]))  # its title and lead
 
     def _document_says(self, hit: Hit, phrase: str) -> bool:
         """The passage's document holds (nearly) every content word of `phrase`, in order or not."""
@@ -303,6 +315,11 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NATIONAL_SAID = re.compile(r"\b(på landsplan|i hele landet|landsgennemsnit\w*|landsdækkende|nationale?|"
                             r"nationalt|regeringen\w*|folketinget|staten|danmark|danske|nationally|national|"
                             r"nationwide|the government|denmark|danish|country)\b", re.I)
+# who set a national goal: the government (its ministries, parliament), asked and said
+_GOVERNMENT_ASK = re.compile(r"\b(regeringen\w*|regeringens|the government'?s?|government'?s|ministeriet\w*|"
+                             r"the ministry'?s?|folketinget\w*|parliament'?s?)\b", re.I)
+_GOVERNMENT_SAID = re.compile(r"\b(regering\w*|minist\w*|folketing\w*|government|parliament|"
+                              r"statens?|politisk aftale|aftalepartier\w*)\b", re.I)
 # a question in the past tense asks what was measured; a sentence with a modal states a goal
 _PAST = re.compile(r"\b(var|blev|havde|fik|steg|faldt|udgjorde|afsluttede|was|were|had|did|rose|fell|"
                    r"counted|registered|recorded|completed)\b", re.I)

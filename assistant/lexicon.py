@@ -78,8 +78,10 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     (r"billions?", "milliarder"),
     (r"kroner|dkk|crowns", "kroner"),
     (r"agreements?|deal|settlement", "aftale aftalen"),
-    (r"distribute[ds]?|allocate[ds]?|allocation|earmarked|spend|spent|funds?|funding|money",
+    (r"distribute[ds]?|allocate[ds]?|allocation|earmarked|funds?|funding|money",
      "fordele fordelt afsat midler penge øremærket"),
+    # what was spent is an expenditure ("Udgifterne til X var"), not an allocation
+    (r"spend|spends|spent|spending|expenditures?|cost|costs", "udgifter udgiften brugte brugt forbrug forbruget anvendte"),
     (r"initiatives?|efforts?|measures?", "initiativer indsatser indsats"),
     (r"decide[ds]?|decision|resolved?|concluded?", "beslutning besluttede"),
     (r"recommend(s|ed|ation)?|proposal|proposed", "indstilling indstiller"),

@@ -19,8 +19,8 @@ _TYPE_PATTERNS: tuple[tuple[AnswerType, re.Pattern], ...] = (
                        r"talsperson|talsmand|spokes\w*|ekspert|expert|rådmand|ordfører|official|"
                        r"embedsmand|konsulent|consultant|næstformand|deputy)\b|"
                        r"\bname of\b|\bhvad hedder\b|\bhvem\b", re.I)),
-    ("when", re.compile(r"^\s*(hvornår|when)\b|\b(from|since|by|until|fra|siden|indtil) (hvornår|when)\b|\b(hvilken|which|what|on what)\s+(dato|date|day|dag|"
-                        r"år|year|tidspunkt)\b|\bwhat time\b|\bhvornår\b|\bhvor lang tid\b|\bhow long\b",
+    ("when", re.compile(r"^\s*(hvornår|when)\b|\b(from|since|by|until|fra|siden|indtil) (hvornår|when)\b|\b(hvilken|hvilket|which|what|on what|in what)\s+(dato|date|day|dag|"
+                        r"år|year|tidspunkt|skoleår|school year|måned|month|uge|week)\b|\bwhat time\b|\bhvornår\b|\bhvor lang tid\b|\bhow long\b",
                         re.I)),
     ("decision", re.compile(r"\b(beslut\w*|decide\w*|decision|indstill\w*|recommend\w*|vedt[oa]g\w*|"
                             r"vot(ed|e|es|ing)|stemte|stemmer|stemt|opposed|"
