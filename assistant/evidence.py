@@ -85,7 +85,7 @@ def is_furniture(text: str) -> bool:
 _HEAD = re.compile(r"\b(?:hvor\s+(?:mange|meget|stor(?:e|t)?(?:\s+en)?)|how\s+(?:many|much)|"
                    r"number\s+of|antallet\s+af)\s+((?:[\wæøå-]+\s+){0,3}?)([\wæøå-]+)(?=\s+(?:did|do|does|"
                    r"was|were|is|are|has|have|had|will|would|should|can|blev|bliver|er|var|har|havde|skal|"
-                   r"vil|kan|må|fik|får|gik|går|til|of|af|in|i|på|for|from|fra)\b|\s*[?.]|$)", re.I)
+                   r"vil|kan|må|fik|får|gik|går|til|to|of|af|in|i|på|for|from|fra)\b|\s*[?.]|$)", re.I)
 
 
 # The role of a number in a sentence: a change from an earlier figure, or a total. An amount
@@ -235,11 +235,17 @@ _GENERIC_FOCUS = frozenset({"mang", "meget", "stor", "antal", "hvor", "mål", "m
                             "million", "kron", "procent", "andel", "år"})
 
 
+_SHARE_HEADS = ("procent", "percent", "share", "andel", "del", "rate", "proportion", "percentage")
+_SHARE_ASKED = re.compile(r"\b(hvor (mange|stor en?) (procent|andel)|how many per ?cent|what (share|percentage|"
+                          r"proportion)|hvilken andel|andel(en|e)?|procent\w*|pct|share|percentage|proportion)\b", re.I)
+
+
 def _near(stems_by_pos: list[str], pos: int, concepts, window: int = 8) -> bool:
     lo, hi = max(0, pos - window), pos + window
     near = set(stems_by_pos[lo:hi])
-    return any(any(t in near or any(len(t) >= 5 and n.startswith(t) for n in near) for t in c)
-               for c in concepts)
+    # a Danish compound ends in its head noun: "tvangsindlæggelser" counts "indlæggelser"
+    return any(any(t in near or any(len(t) >= 5 and (n.startswith(t) or n.endswith(t)) for n in near)
+                   for t in c) for c in concepts)
 
 
 def _number_near(q: Question, text: str, mentions) -> bool:
@@ -275,11 +281,14 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
             if q.language == "da":
                 stems += [e for t in stems for e in sorted(english_stems(t))]  # an English page
             toks = content_terms(text)
+            share_asked = word in _SHARE_HEADS or bool(_SHARE_ASKED.search(q.text))
             for m in mentions:
+                if not share_asked and m.quantity.unit in ("%", "percentage points"):
+                    continue  # "how many admissions": a count, not "23 procent af alle indlæggelser"
                 pos = len(content_terms(text[: m.start]))
                 if _near(toks, pos, [tuple(stems)], window=4):
                     return 1.0
-            if word in ("procent", "percent", "share", "andel", "del", "rate", "proportion"):
+            if word in _SHARE_HEADS:
                 return 1.0 if any(m.quantity.unit == "%" for m in mentions) else 0.2
             # the head word untranslated or misspelt ("ppl"): the question's other concepts near
             # the number are weaker evidence that it is the one asked for

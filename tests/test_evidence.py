@@ -36,6 +36,14 @@ TYPE_FIT = [
      "I 2024 var 9.310 personer indskrevet i behandling for stofmisbrug.", 0.7, 1.0),
     ("how many ppl were enroled in drug treatment in 2024?",
      "Kommunen har tre afdelinger med 12 medarbejdere i alt.", 0.0, 0.4),
+    # "how many admissions to psychiatry": admissions are counted (a compound ends in its head
+    # noun), and a percentage of them is not their number
+    ("How many involuntary admissions to psychiatry were carried out in 2024?",
+     "I 2024 blev der gennemført omkring 4.800 tvangsindlæggelser.", 1.0, 1.0),
+    ("How many involuntary admissions to psychiatry were carried out in 2024?",
+     "Cirka 23 procent af alle psykiatriske indlæggelser efterfølges af en genindlæggelse.", 0.0, 0.7),
+    ("Hvor stor en andel af indlæggelserne efterfølges af en genindlæggelse?",
+     "Cirka 23 procent af alle psykiatriske indlæggelser efterfølges af en genindlæggelse.", 1.0, 1.0),
 ]
 
 
