@@ -238,11 +238,11 @@ class Assistant:
                 # a name or year the first passages lack: look wider before saying the documents lack it
                 hits = self.retriever.search(q, self.top_k * 3, filters, mode="hybrid", idf=self._idf)
             answer = self.extractive.answer(q, hits)
-            if answer.abstained and (answer.unmet or {}).get("constraint") in ("answer_type", "year") \
+            if answer.abstained and (answer.unmet or {}).get("constraint") in ("answer_type", "year", "topic") \
                     and len(hits) <= self.top_k:
-                # passages on the topic without the kind of answer asked (a name, a date) or the
-                # figure for the year asked: the sentence that has it may rank just below them;
-                # look wider before saying so
+                # passages on the topic without the kind of answer asked (a name, a date), the
+                # figure for the year asked, or none about it at all: the sentence that has it
+                # may rank just below them; look wider before saying so
                 wider = self.retriever.search(q, self.top_k * 3, filters, mode="hybrid", idf=self._idf)
                 second = self.extractive.answer(q, wider)
                 if not second.abstained:

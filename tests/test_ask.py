@@ -155,3 +155,21 @@ def test_a_national_figure_comes_from_a_national_source_or_the_answer_says_there
     assert ingest(store, [str(tmp_path / "docs")], progress=False).count("failed") == 0
     b = Assistant(store).ask(question)
     assert not b.abstained and "55" in b.answer and "42" not in b.answer
+
+
+def test_before_saying_no_passage_is_about_it_the_search_looks_wider(tmp_path):
+    """The vote stands in a passage ranked below the first ones (here: below the only one the
+    assistant reads at first); the wider search finds it instead of abstaining."""
+    from assistant.service import Assistant
+    from conftest import store_of
+
+    store = store_of(tmp_path, {
+        "referat.txt": "Egby Kommune – Socialudvalget\n\n## Lokal målsætning for hjemløshed\n\nForvaltningen "
+                       "fremlægger forslag til en lokal målsætning for hjemløshed i Egby Kommune, som bygger på "
+                       "den nationale hjemløsereform og på hjemløsetællingen 2024.\n\n## Økonomi\n\n"
+                       "Udmøntningen koster 2,4 mio. kr. årligt i 2026-2028 og indgår i budgetforhandlingerne.\n\n"
+                       "## Beslutning\n\nAnbefalet. V og DF stemte imod, idet de ønsker, at finansieringen "
+                       "afklares i budgetforhandlingerne.\n",
+    })
+    a = Assistant(store, top_k=1).ask("Hvilke partier stemte imod den lokale hjemløsemålsætning i Egbys socialudvalg?")
+    assert not a.abstained and "V og DF" in a.answer, a.answer
