@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import replace
 
-from assistant.evidence import EvidenceScorer, Unit, missing_qualifier, person_names
+from assistant.evidence import _SHARE_ASKED, EvidenceScorer, Unit, missing_qualifier, person_names
 from assistant.models import Answer, Citation, Hit
 from assistant.question import ASKS_NATIONAL, Question, role_words
 from assistant.templates import t
@@ -359,6 +359,12 @@ def short_answer(q: Question, unit: Unit, hit_date: str | None = None, hit_text:
         return names[0] if names else None
     if q.answer_type == "amount":
         qs = [m for m in find_quantities(text) if m.quantity.unit]
+        share = ("%", "percentage points")
+        if not _SHARE_ASKED.search(q.text):
+            # "how many beds": a count; "bed occupancy exceeded 100 per cent" is not it
+            qs = [m for m in qs if m.quantity.unit not in share]
+        else:  # "hvor stor en andel": the share first
+            qs.sort(key=lambda m: m.quantity.unit not in share)
         return qs[0].raw if qs else None
     if q.answer_type == "when":
         dates = find_dates(text)
