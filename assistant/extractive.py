@@ -97,10 +97,11 @@ class ExtractiveAnswerer:
         units = self._on_topic(q, units, hits)
         if units and self._asks_national(q, hits):
             # the country's figure or goal: from a national document, or a sentence that says it
-            # is national ("på landsplan", "regeringen"); a municipality's is shown as what
-            # there is instead, never as the answer
+            # is national ("på landsplan", "regeringen") itself, or under a heading that does (a
+            # municipality's minutes may compare with "det nationale niveau" two sentences on);
+            # a municipality's is shown as what there is instead, never as the answer
             national = [u for u in units if self.doc_place(hits[u.hit].doc_id) == "national"
-                        or _NATIONAL_SAID.search(f"{hits[u.hit].context()} {hits[u.hit].text}")]
+                        or _NATIONAL_SAID.search(f"{hits[u.hit].context()} {u.text}")]
             if not national:
                 return [units[0]], "reason_national", {"who": self.doc_place(hits[units[0].hit].doc_id)}
             asked_setter = _GOVERNMENT_ASK.search(q.text)
@@ -393,6 +394,10 @@ def table_cell(q: Question, row: str) -> str | None:
     if len(cells) < 2:
         return None
     label = cells[0][1]
+    if re.fullmatch(r"[\d.\s]+", label):
+        # "Nr.: 3; Indikator: Andel ...": a row number names nothing; the indicator column does
+        label = next((v for h, v in cells[1:] if re.match(r"(indikator|indicator|mål\s*$|område|area|"
+                                                       r"beskrivelse|description)", h, re.I)), label)
     asked = set(q.terms) | set(q.raw_terms)
     years = set(_years(q))
 
