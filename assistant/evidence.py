@@ -107,6 +107,7 @@ _CUT_OFF = re.compile(r"\b(fra|til|af|i|på|med|og|at|der|som|for|om|en|et|den|d
 _SOURCE_CLAUSE = re.compile(r"\b(?:ifølge|i følge|according to|som det fremgår af|as stated in|based on)\s+([^,?]+)", re.I)
 
 
+_ASKING_WORDS = frozenset(content_terms("antal antallet hvor mange meget") + content_terms("how many much number", "en"))
 # (a date asked for may be named: "Mødedato: 30. oktober 2013" answers "on what date did ... meet")
 _TIME_NOUNS = frozenset(content_terms("år skoleår skoleåret") + content_terms("year years", "en"))
 
@@ -411,6 +412,7 @@ class EvidenceScorer:
         cands = [i for i, soft in enumerate(q.soft) if not soft and not self.unknown(q.concepts[i], top)]
         if q.answer_type == "when":  # "Fra hvilket skoleår ...": the year asked for is no topic
             named |= _TIME_NOUNS
+        named |= _ASKING_WORDS  # "how many" (antal), "hvor meget": what kind of answer, not what about
         about = [i for i in cands if not named.intersection(q.concepts[i])] or cands
         return sorted(about, key=lambda i: -weights[i])[:2]
 

@@ -173,3 +173,30 @@ def test_before_saying_no_passage_is_about_it_the_search_looks_wider(tmp_path):
     })
     a = Assistant(store, top_k=1).ask("Hvilke partier stemte imod den lokale hjemløsemålsætning i Egbys socialudvalg?")
     assert not a.abstained and "V og DF" in a.answer, a.answer
+
+
+def test_a_municipal_target_beside_a_national_comparison_is_not_the_national_target(tmp_path):
+    """Minutes that compare with "det nationale niveau" two sentences on do not state the
+    country's target; the ministry's table of targets does (its row named by the indicator)."""
+    from assistant.service import Assistant
+    from conftest import store_of
+
+    minutes = ("Egby Kommune – Beskæftigelsesudvalget\n\nForvaltningen foreslår, at andelen af 16-24-årige uden "
+               "uddannelse og job senest i 2030 højst udgør 7,5 pct. I 2023 havde 81,4 pct. af de 25-årige i Egby "
+               "fuldført en ungdomsuddannelse, hvor det nationale niveau lå på 84,7 pct.\n")
+    # other pages speak of national levels too: "national" and "niveau" are no rare words here
+    filler = {f"notat{i}.txt": f"Notat {i}\n\nDet nationale niveau for området {i} er uændret, og "
+                               f"kommunens niveau følger det.\n" for i in range(4)}
+    store = store_of(tmp_path, {"referat.txt": minutes, **filler})
+    question = "Hvilket niveau skal andelen af 16-24-årige uden uddannelse og job på landsplan ned på i 2030?"
+    a = Assistant(store).ask(question)
+    assert a.abstained, a.answer  # the municipality's 7,5 is not the country's target
+    (tmp_path / "docs" / "ministeriet.md").write_text(
+        "# Regeringens mål for unge\n\nBørne- og Undervisningsministeriet\n\n| Nr. | Indikator | Baseline | Mål 2030 |\n"
+        "|---|---|---|---|\n| 3 | Andel 16-24-årige uden uddannelse og job | 9,1 pct. (2023) | Højst 6,0 pct. |\n",
+        encoding="utf-8")
+    from ingest.pipeline import ingest
+
+    assert ingest(store, [str(tmp_path / "docs")], progress=False).count("failed") == 0
+    b = Assistant(store).ask(question)
+    assert not b.abstained and "6,0" in b.answer and "7,5" not in b.answer, b.answer
