@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 # 0.638, 0.971, 0.885, 0.923, 0.412. After tables became chunks of their own and measurement
 # records answer counts by year: 0.667, 0.949, 0.894, 0.921, 0.412. After year-true amounts,
 # roles in both languages, goals by who set them, group qualifiers and follow-ups that point back
-# (December 2026): 0.739, 0.964, 0.906, 0.954, 0.529.
-FLOORS = {"fact_accuracy": 0.70, "recall@5": 0.93, "mrr": 0.86, "cites_expected_source": 0.92,
+# (December 2026): 0.739, 0.964, 0.906, 0.954, 0.529. Second December round: fact accuracy 0.783.
+FLOORS = {"fact_accuracy": 0.73, "recall@5": 0.93, "mrr": 0.86, "cites_expected_source": 0.92,
           "abstention_recall": 0.47}
 CEILINGS = {"unsupported_number_rate": 0.0, "answers_over_800": 3}
 
@@ -95,9 +95,11 @@ def test_progress_dev_split_regression_guard(progress_store):
 # collections' documents. First measurement, before any change for it
 # (evals/reports/fresh-first/dev): fact accuracy 0.219, below the LangChain baseline's 0.406,
 # abstention recall 0.167. After the round of December 2026 that generalised question analysis,
-# the national constraint, comparisons and goal extraction: 0.438, 0.333.
-FRESH_FLOORS = {"fact_accuracy": 0.40, "recall@5": 0.88, "cites_expected_source": 0.88,
-                "abstention_recall": 0.30}
+# the national constraint, comparisons and goal extraction: 0.438, 0.333. After goal baselines as
+# measurements, school years, government-set goals, cut-off pages and the wider search (the
+# second December round): 0.594, 0.667.
+FRESH_FLOORS = {"fact_accuracy": 0.53, "recall@5": 0.88, "cites_expected_source": 0.88,
+                "abstention_recall": 0.50}
 FRESH_CEILINGS = {"answers_over_800": 2}
 
 
