@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from assistant.lexicon import DANISH_SYNONYMS, english_stems, to_danish
 from assistant.models import Hit
-from assistant.question import Question, role_words
+from assistant.question import ASKS_SHARE, Question, role_words
 from assistant.safety import is_instruction
 from ingest.dates import find_dates
 from ingest.numbers import NUMBER_RE, find_quantities
@@ -237,8 +237,6 @@ _GENERIC_FOCUS = frozenset({"mang", "meget", "stor", "antal", "hvor", "mål", "m
 
 
 _SHARE_HEADS = ("procent", "percent", "share", "andel", "del", "rate", "proportion", "percentage")
-_SHARE_ASKED = re.compile(r"\b(hvor (mange|stor en?) (procent|andel)|how many per ?cent|what (share|percentage|"
-                          r"proportion)|hvilken andel|andel(en|e)?|procent\w*|pct|share|percentage|proportion)\b", re.I)
 
 
 def _near(stems_by_pos: list[str], pos: int, concepts, window: int = 8) -> bool:
@@ -282,7 +280,7 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
             if q.language == "da":
                 stems += [e for t in stems for e in sorted(english_stems(t))]  # an English page
             toks = content_terms(text)
-            share_asked = word in _SHARE_HEADS or bool(_SHARE_ASKED.search(q.text))
+            share_asked = word in _SHARE_HEADS or bool(ASKS_SHARE.search(q.text))
             for m in mentions:
                 if not share_asked and m.quantity.unit in ("%", "percentage points"):
                     continue  # "how many admissions": a count, not "23 procent af alle indlæggelser"
@@ -443,14 +441,13 @@ class EvidenceScorer:
             ctx = self.covered(hq, set(content_terms(ctx_text)), ctx_text)
             doc = self.covered(hq, self.doc_stems(hit.doc_id), "") if self.doc_stems else set()
             rank = 1.0 / (1.0 + 0.5 * hi)
-            spans = units_of(hit.text, table=hit.kind == "table")
-            # the passage's last real sentence (a page number or furniture may follow it)
-            last = max((j for j, (a, b) in enumerate(spans) if len(hit.text[a:b].strip()) > 3
-                        and not is_furniture(hit.text[a:b])), default=-1)
+            # instructions and page furniture are never evidence
+            spans = [(a, b) for a, b in units_of(hit.text, table=hit.kind == "table")
+                     if not is_instruction(hit.text[a:b]) and not is_furniture(hit.text[a:b])]
+            # the passage's last real sentence (a page number may follow it)
+            last = max((j for j, (a, b) in enumerate(spans) if len(hit.text[a:b].strip()) > 3), default=-1)
             for j, (a, b) in enumerate(spans):
                 text = hit.text[a:b]
-                if is_instruction(text) or is_furniture(text):
-                    continue  # instructions and page furniture are never evidence
                 stems = set(content_terms(text))
                 cov_set = self.covered(hq, stems, text)
                 own = sum(weights[i] for i in cov_set)

@@ -6,11 +6,12 @@ import difflib
 import re
 from dataclasses import replace
 
-from assistant.evidence import _SHARE_ASKED, EvidenceScorer, Unit, missing_qualifier, person_names
+from assistant.evidence import EvidenceScorer, Unit, missing_qualifier, person_names
 from assistant.models import Answer, Citation, Hit
-from assistant.question import ASKS_NATIONAL, Question, role_words
+from assistant.question import ASKS_NATIONAL, ASKS_SHARE, Question, role_words
 from assistant.templates import t
 from ingest.clean import row_cells
+from ingest.goals import row_indicator
 from ingest.dates import find_dates
 from ingest.numbers import find_quantities, normalise_number, parse_number
 from ingest.text import content_terms, words
@@ -361,7 +362,7 @@ def short_answer(q: Question, unit: Unit, hit_date: str | None = None, hit_text:
     if q.answer_type == "amount":
         qs = [m for m in find_quantities(text) if m.quantity.unit]
         share = ("%", "percentage points")
-        if not _SHARE_ASKED.search(q.text):
+        if not ASKS_SHARE.search(q.text):
             # "how many beds": a count; "bed occupancy exceeded 100 per cent" is not it
             qs = [m for m in qs if m.quantity.unit not in share]
         else:  # "hvor stor en andel": the share first
@@ -396,8 +397,7 @@ def table_cell(q: Question, row: str) -> str | None:
     label = cells[0][1]
     if re.fullmatch(r"[\d.\s]+", label):
         # "Nr.: 3; Indikator: Andel ...": a row number names nothing; the indicator column does
-        label = next((v for h, v in cells[1:] if re.match(r"(indikator|indicator|mål\s*$|område|area|"
-                                                       r"beskrivelse|description)", h, re.I)), label)
+        label = row_indicator(cells) or label
     asked = set(q.terms) | set(q.raw_terms)
     years = set(_years(q))
 

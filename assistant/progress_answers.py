@@ -7,7 +7,7 @@ import re
 
 from assistant.goal_answers import by_relevance, select_goals
 from assistant.models import Answer, Citation
-from assistant.question import Question
+from assistant.question import ASKS_SHARE, Question
 from ingest.models import Goal, Measurement
 from ingest.numbers import format_number, years_in
 from ingest.progress import Progress, goal_place, is_subpopulation, place_of, progress
@@ -25,7 +25,6 @@ _MET_ASK = re.compile(
     r"\b(right|wrong) (direction|way)\b|\b(making|made) progress\b|\bprogress (on|towards?)\b", re.I)
 _DISTANCE_ASK = re.compile(r"\b(how far|hvor langt|hvor tæt|how close|the gap|remaining gap|afstand(en)? til|"
                            r"distance (to|from))\b", re.I)
-_SHARE_ASK = re.compile(r"\b(andel\w*|procent\w*|pct|share|percentage|proportion|rate)\b", re.I)
 _CHANGE_ASK = re.compile(r"\b(steg|faldt|stigning|fald|ændring|udvikling|rose|fell|increase|decrease|"
                          r"change|grow|grew|drop)\w*", re.I)
 _GROUP_WORDS_ASK = re.compile(r"\b(unge|young|youth|børn|children|ældre|elderly|kvinder|women|mænd|men|"
@@ -238,7 +237,7 @@ class ProgressAnswerer:
         named = place_of(q.text) or _named_place(q.text, measurements)
         asks_group = _asks_group(q.text)
         asks_change = bool(_CHANGE_ASK.search(q.text))
-        asks_share = bool(_SHARE_ASK.search(q.text))
+        asks_share = bool(ASKS_SHARE.search(q.text))
         names = [e for e in q.entities if not e[:1].isdigit()]
         places = _Places(self.doc_place)
         from assistant.evidence import stem_match

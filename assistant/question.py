@@ -57,7 +57,8 @@ ASKS_NATIONAL = re.compile(r"\b(national\w*|landsplan|hele landet|landsdækkende
                            r"government'?s?|nationwide|country-wide|landet som helhed|danmark som helhed|"
                            r"denmark as a whole|the country as a whole|landsgennemsnit\w*|"
                            r"i danmark|in denmark|statens?)\b", re.I)
-_SHARE_WORD = re.compile(r"\b(andel(en|e)?|procent\w*|share|proportion|percentage|rate)\b", re.I)
+# a share or rate is asked for ("hvor stor en andel", "how many per cent", "the rate of")
+ASKS_SHARE = re.compile(r"\b(andel\w*|procent\w*|pct|share|percentage|proportion|rate)\b", re.I)
 # An amount question that asks for the level aimed at, not the level measured: a modal verb
 # with a direction ("skal ... ned på", "must fall to", "may at most be")
 _TARGET_LEVEL = re.compile(r"\b(skal|skulle|må|should|must|may|is to|are to|is meant to|are meant to)\b"
@@ -263,7 +264,7 @@ def analyse(text: str, language: str | None = None) -> Question:
         if pattern.search(text):
             answer_type = kind
             break
-    if answer_type == "other" and _SHARE_WORD.search(text) and not _YES_NO.match(text):
+    if answer_type == "other" and ASKS_SHARE.search(text) and not _YES_NO.match(text):
         answer_type = "amount"  # "Hvordan lå Fjordby, når det gælder andelen af ...?": the share
     if answer_type == "amount" and _TARGET_LEVEL.search(text):
         answer_type = "target"  # "hvor mange procent skal ensomheden ned på?": the level aimed at

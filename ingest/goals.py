@@ -10,7 +10,7 @@ from ingest.chunk import ChunkIndex
 from ingest.dates import find_dates
 from ingest.goal_fields import indicator_of, target_group_of
 from ingest.models import Block, Chunk, Document, Goal, Quantity
-from ingest.numbers import find_quantities
+from ingest.numbers import find_quantities, years_in
 from ingest.text import is_instruction, split_sentences
 from ingest.topics import area_of, classify
 
@@ -126,7 +126,8 @@ def _deadline(text: str) -> int | None:
 
 
 # "(udgangspunkt 2024/25: 18,9 pct.)", "baseline 2023: 41 %": the level the goal starts from
-_BASELINE_SAID = re.compile(r"\b(udgangspunkt\w*|baseline|basisår\w*|nuværende niveau|current level)\b"
+_BASELINE_WORD = r"\b(?:udgangspunkt\w*|baseline|basisår\w*)\b"
+_BASELINE_SAID = re.compile(rf"(?:{_BASELINE_WORD}|\b(?:nuværende niveau|current level)\b)"
                             r"(?:\s+(?:i\s+|in\s+)?(?:skoleåret\s+|the school year\s+)?(19|20)\d\d(?:\s*/\s*\d\d(?:\d\d)?)?)?"
                             r"\s*(?:[:=]|er|var|is|was|på|of)?\s*(ca\.\s*)?$", re.I)
 
@@ -134,9 +135,7 @@ _BASELINE_SAID = re.compile(r"\b(udgangspunkt\w*|baseline|basisår\w*|nuværende
 def _baseline_year_said(text: str, deadline: int | None) -> int | None:
     """The year a baseline is stated for: "fra 22,4 pct. i skoleåret 2021/22" (the school year
     counts as the year it ends in, like deadlines), "(udgangspunkt 2024: 10,2 pct.)"."""
-    from ingest.numbers import years_in
-
-    said = re.search(r"\b(?:udgangspunkt\w*|baseline|basisår\w*)\b[^.;)]{0,40}", text, re.I)
+    said = re.search(rf"{_BASELINE_WORD}[^.;)]{{0,40}}", text, re.I)
     if said:
         years = [y for _, y in years_in(said.group(0))]
         if years and years[0] != deadline:
@@ -200,6 +199,20 @@ _OLD_COLUMN = re.compile(r"\b(tidligere|gammel|gamle|previous|old|former)\b", re
 _BASELINE_COLUMN = re.compile(r"^(?:seneste |latest |\w+ )?(baseline|udgangspunkt|nuværende|status|niveau|"
                               r"current|today|nu)\b", re.I)
 _DEADLINE_COLUMN = re.compile(r"^(frist|deadline|tidsfrist|senest|år|year|by|inden)\b", re.I)
+
+
+# the column of a table of targets that says what is measured
+INDICATOR_COLUMN = re.compile(r"(indikator|indicator|målepunkt|measure|beskrivelse|description|mål\s*$|område|area)", re.I)
+
+
+def row_indicator(cells: list[tuple[str, str]]) -> str | None:
+    """What a table row measures: its indicator column, else its first column unless that only
+    numbers the row ("Nr.: 3")."""
+    def numbering(value: str) -> bool:
+        return bool(re.fullmatch(r"[\d.\s]+", value))
+
+    named = next((c for h, c in cells if INDICATOR_COLUMN.match(h) and c and not numbering(c)), None)
+    return named or (cells[0][1] if cells and not numbering(cells[0][1]) else None)
 
 
 def _cell_quantity(cell: str) -> Quantity | None:
@@ -423,12 +436,7 @@ def _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, 
     column's, and the deadline column's (or the target column's) year."""
     target, baseline, deadline = row
     cells = [(h.strip(), c.strip()) for h, c in _ROW_CELL.findall(text)]
-    # what is measured: the indicator column, else the first column unless it only numbers the row
-    named = next((c for h, c in cells if re.match(r"(indikator|indicator|målepunkt|measure|beskrivelse|"
-                                                  r"description|mål\s*$|område|area)", h, re.I) and c
-                  and not re.fullmatch(r"[\d.\s]+", c)), None)
-    first = cells[0][1] if cells and not re.fullmatch(r"[\d.\s]+", cells[0][1]) else None
-    indicator = named or first
+    indicator = row_indicator(cells)
     # the topic of what is measured, not of the ministry in another column
     topic = classify(indicator) if indicator and classify(indicator).key != "other" else _topic(doc, text, start, ctx)
     direction = None
@@ -436,11 +444,9 @@ def _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, 
         direction = "decrease" if target.value < baseline.value else "increase"
     elif target.bound in ("at_most", "below"):
         direction = "decrease"
-    from ingest.numbers import years_in
-
-    base_cell = next((c for h, c in cells if _BASELINE_COLUMN.match(h)), "")
-    base_years = [y for _, y in years_in(base_cell)] + [y for _, y in years_in(next(
-        (h for h, _ in cells if _BASELINE_COLUMN.match(h)), ""))]
+    # the baseline's year: in its cell ("9,1 pct. (2023)") or its header ("Baseline 2023")
+    base_head, base_cell = next(((h, c) for h, c in cells if _BASELINE_COLUMN.match(h)), ("", ""))
+    base_years = [y for _, y in years_in(base_cell) + years_in(base_head)]
     return Goal(
         goal_id=_goal_id(doc.doc_id, start), text=text, source=doc.source, doc_id=doc.doc_id,
         chunk_id=chunks.at(start), start=start, end=end, doc_date=doc.date, programme=programme,

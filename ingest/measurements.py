@@ -122,13 +122,12 @@ def _baseline_measurement(doc: Document, g, doc_scope: str) -> Measurement | Non
         return None
     unit = q.unit or _noun_unit(g.indicator or "")
     kind = "share" if unit == "%" else "count"
-    topic = type("Topic", (), {"key": g.topic, "da": g.topic_da, "en": g.topic_en})
     indicator = g.indicator if g.indicator and not g.indicator.strip().isdigit() else g.text[:80]
     key = f"{doc.doc_id}:{g.start}:{q.value}:{g.baseline_year}:baseline"
     return Measurement(
         measurement_id=hashlib.sha256(key.encode()).hexdigest()[:16], doc_id=doc.doc_id,
         source=doc.source, chunk_id=g.chunk_id, start=g.start, end=g.end, text=g.text.strip(),
-        indicator=indicator, topic=topic.key, topic_da=topic.da, topic_en=topic.en, value=q.value,
+        indicator=indicator, topic=g.topic, topic_da=g.topic_da, topic_en=g.topic_en, value=q.value,
         unit=unit, year=g.baseline_year, period=None, scope=_scope(g.text, doc_scope, g.text),
         kind=kind, doc_date=doc.date)
 
@@ -176,9 +175,10 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
         return []
     years = years_in(sentence)  # a school year "2024/25" is the year it ends in
     prev = _antecedent(f"{earlier}\n{block.text[:a]}") if _POINTS_BACK.search(sentence) else ""
-    if not years and years_in(prev):
+    prev_years = [y for _, y in years_in(prev)]
+    if not years and prev_years:
         # "Det er et fald på 97 i forhold til året før": the year of the sentence pointed to
-        years = [(-1000, years_in(prev)[-1][1])]
+        years = [(-1000, prev_years[-1])]
     if not years:
         # "... faldt til 388." after a sentence on the 2026 count: the paragraph's last year
         if context_year and re.search(r"\b(faldt|steg|var|blev|udgjorde|opgjort|fell|rose|was|were)\b",
@@ -197,8 +197,7 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
         # "Godt hver tredje ledige – 34 pct. –": the fraction words restate the number
         mentions = [m for m in mentions if m.raw[:1].isdigit() or m.quantity.unit != "%"]
     # "I 2025 var 1.016 unge uden job. Dermed udgør gruppen nu 8,1 procent ...": a sentence that
-    # points back gets what it counts and its year from the sentence before
-    prev_years = [y for _, y in years_in(prev)]
+    # points back gets what it counts and its year from the sentence before (prev, above)
     span = _SPAN.search(sentence)
     span_years = [int(y) for y in span.groups() if y][:2] if span else []
     moves = [(mv.start(1), mv.start(2)) for mv in _FROM_TO.finditer(sentence)]
@@ -499,10 +498,9 @@ def measurements_from_text(text: str, source: str = "text", goals: bool = False)
     """Measurements of a text on its own (for tests and the extraction benchmark); with `goals`
     as ingest does it: the goals' own numbers left out, their baselines in."""
     from ingest.chunk import chunk_document
-    from ingest.parse import parse
-    from ingest.models import RawDocument
-
     from ingest.goals import extract_goals
+    from ingest.models import RawDocument
+    from ingest.parse import parse
 
     doc = parse(RawDocument(source, source, "markdown", text, "utf-8"))
     chunks = chunk_document(doc)
