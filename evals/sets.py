@@ -26,24 +26,26 @@ class EvalSet:
         return user_store.parent / f"{user_store.name}-eval-{self.name}"
 
 
+def _collection(name: str, *over: str) -> EvalSet:
+    """A collection of its own under evals/NAME, asked over its documents and those of `over`."""
+    docs = tuple(EVALS / n / "docs" for n in (*over, name))
+    return EvalSet(name, EVALS / name / "questions.jsonl", docs, True)
+
+
 SETS = {
     "seed": EvalSet("seed", EVALS / "questions" / "questions.jsonl", (ROOT / "corpus",), False),
-    "unseen": EvalSet("unseen", EVALS / "unseen" / "questions.jsonl", (EVALS / "unseen" / "docs",), True),
+    "unseen": _collection("unseen"),
     # goal progress: targets in one document, measured figures in others; asked over the
     # progress documents together with the whole unseen collection, whose pages compete
-    "progress": EvalSet("progress", EVALS / "progress" / "questions.jsonl",
-                        (EVALS / "unseen" / "docs", EVALS / "progress" / "docs"), True),
+    "progress": _collection("progress", "unseen"),
     # a third collection by other authors on policy areas no rule was written for (youth
     # education, sick leave, tobacco, partner violence, school absence ...), asked over all
     # three collections' documents
-    "fresh": EvalSet("fresh", EVALS / "fresh" / "questions.jsonl",
-                     (EVALS / "unseen" / "docs", EVALS / "progress" / "docs", EVALS / "fresh" / "docs"), True),
+    "fresh": _collection("fresh", "unseen", "progress"),
     # a fourth collection, written after the answer engine's last changes by two authors who
     # saw no code (elderly care, refugee employment, climate plans, daycare, alcohol, reading,
     # care staff), asked over all four collections' documents
-    "blind": EvalSet("blind", EVALS / "blind" / "questions.jsonl",
-                     (EVALS / "unseen" / "docs", EVALS / "progress" / "docs", EVALS / "fresh" / "docs",
-                      EVALS / "blind" / "docs"), True),
+    "blind": _collection("blind", "unseen", "progress", "fresh"),
 }
 
 
