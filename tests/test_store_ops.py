@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 
+import numpy as np
 import pytest
 
 from ingest.backup import export_store, import_store
@@ -48,7 +49,9 @@ def _contents(store: Store) -> dict:
         "goals": sorted(json.dumps(g.__dict__, default=str, sort_keys=True) for g in cat.goals()),
         "measurements": sorted(m.measurement_id for m in cat.measurements()),
         "feedback": [(f["question"], f["rating"], f["comment"], f["citations"]) for f in cat.feedback()],
-        "vectors": sorted((i, d, json.dumps(m, sort_keys=True), tuple(round(float(x), 5) for x in e))
+        # bit for bit as float32: rounding decimals flips on a tie when the server's JSON carries
+        # the shortest float32 repr and the embedded store the float32 itself
+        "vectors": sorted((i, d, json.dumps(m, sort_keys=True), np.asarray(e, dtype="<f4").tobytes().hex())
                           for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"],
                                                 got["embeddings"])),
         "records": len(store.record_manager.list_keys()),
