@@ -341,16 +341,23 @@ def english_view(q: Question) -> Question:
     return replace(q, concepts=concepts, terms=tuple(dict.fromkeys(t for c in concepts for t in c)))
 
 
+# Danish verb particles that lead a compound made from a particle verb: "flytte ind" is
+# "indflytning", "tage op" is "optagelse", "lægge ind" is "indlæggelse"
+DA_PARTICLES = ("ind", "ud", "op", "af", "ned", "over", "til", "fra", "om", "hen", "frem", "tilbage",
+                "sammen", "gen", "bort")
+
+
 def stem_match(term: str, stems: set[str]) -> bool:
     """Exact stem, or inflection and compound matches for longer stems: 'fordelt' ~ 'fordel',
-    'udvalg' in 'sundhedsudvalg', 'hjemløs' in 'hjemløsestrategi'."""
+    'udvalg' in 'sundhedsudvalg', 'hjemløs' in 'hjemløsestrategi', 'flyt' in 'indflytning'."""
     if term in stems:
         return True
     if len(term) < 4 or term.isdigit():
         return False
     for s in stems:
         if len(s) >= 4 and (s.startswith(term) or (len(s) >= 5 and term.startswith(s))
-                            or (len(term) >= 6 and term in s)):
+                            or (len(term) >= 6 and term in s)
+                            or any(s.startswith(p) and s.startswith(term, len(p)) for p in DA_PARTICLES)):
             return True
     return False
 

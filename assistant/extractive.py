@@ -133,6 +133,25 @@ class ExtractiveAnswerer:
             units = narrowed
         if not units or units[0].coverage < self.min_coverage:
             return [], "reason_coverage", {}
+        topic = self._topic_weights(q) if any(h.anchored for h in hits) else {}
+        if topic:
+            # a passage found by a name the question gives alone (Retriever.anchored) may be about
+            # something else of that place: what the question is about (its words that are no
+            # name or year) must stand in it, a share of them by weight
+            total = sum(topic.values())
+            share: dict[int, float] = {}
+            on_topic = []
+            for u in units:
+                hit = hits[u.hit]
+                if hit.anchored and u.hit not in share:
+                    text = f"{hit.context()} {hit.text}"
+                    got = self.scorer.covered(q, set(content_terms(text)), text)
+                    share[u.hit] = sum(w for i, w in topic.items() if i in got) / total
+                if not hit.anchored or share[u.hit] >= self.anchored_topic_share:
+                    on_topic.append(u)
+            if not on_topic:
+                return [], "reason_coverage", {}
+            units = on_topic
         if q.answer_type in _TYPED:
             typed = [u for u in units if u.type_fit >= self.min_type_fit
                      and u.coverage >= self.min_coverage * 0.8]
@@ -236,6 +255,18 @@ class ExtractiveAnswerer:
         names_all = {h.doc_id: all(self._document_names(h, e) for e in names) for h in hits}
         named = [u for u in units if names_all[hits[u.hit].doc_id]]
         return named or units
+
+    # an anchored passage must hold a third of the question's topic (by IDF weight): the
+    # passage for "flytte ind på plejecenter X" says "indflytningen" and "plejecentret", and a
+    # passage on X's waiting times holds "ældre" of "faldrelaterede indlæggelser blandt ældre"
+    anchored_topic_share = 1 / 3
+
+    def _topic_weights(self, q: Question) -> dict[int, float]:
+        """The question's concepts that are not its names, numbers or years, with their
+        weights (EvidenceScorer.weights)."""
+        named = {t for e in q.entities for t in content_terms(e)} | {e.lower() for e in q.entities}
+        weights = self.scorer.weights(q)
+        return {i: w for i, (c, w) in enumerate(zip(q.concepts, weights)) if not named.intersection(c)}
 
     def _missing_parts(self, q: Question, chosen: list[Unit], units: list[Unit],
                        hits: list[Hit]) -> list[Unit]:
@@ -445,6 +476,10 @@ def compose(q: Question, hits: list[Hit], chosen: list[Unit], *, answerer: str) 
     short = None
     if not several and lead.kind == "table" and q.answer_type not in ("who", "when", "decision"):
         short = table_cell(q, chosen[0].text)
+    if not several and short is None and q.answer_type == "when":
+        # "… when the new home opens." then "Moving in is expected to begin on 1 March 2027.":
+        # a date a chosen sentence states comes before the date of the document
+        short = next(filter(None, (short_answer(q, u) for u in chosen)), None)
     if not several and short is None:
         short = short_answer(q, chosen[0], lead.date, lead.text)
     if short:

@@ -51,6 +51,7 @@ class Hit:
     kind: str = "text"  # "table": the passage is rows of a table ("Header: cell; ...")
     page: int | None = None  # the PDF page the passage starts on
     ocr: bool = False  # read by OCR from a scanned page: its words may hold recognition errors
+    anchored: bool = False  # found by a name the question gives alone (Retriever.anchored)
 
     def context(self) -> str:
         """Title, section, issuer, type and date: what the passage is about beyond its words."""

@@ -178,6 +178,11 @@ def _entities(text: str, lang: str) -> list[str]:
         if any(a < m.end() and m.start() < b for a, b in translated) and len(words_) > 1:
             continue
         for w in words_:
+            # "Green-artiklen", "KL-rapporten", "Aarhus-modellen": Danish joins a common noun to a
+            # name with a hyphen; the name is what the evidence must contain
+            head, _, tail = w.partition("-")
+            if tail[:1].islower():
+                w = head
             if w.lower() in _GENERIC_CAPS or w.isupper():
                 continue
             if lang != "da" and len(words_) > 1 and _common_english(w):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Literal
 
 from assistant.models import Filters, Hit
@@ -91,6 +92,38 @@ class Retriever:
         fused = rrf(rankings) if len(rankings) > 1 else {
             cid: 1.0 / (RRF_K + r) for r, cid in enumerate(rankings[0] if rankings else [], 1)}
         top = sorted(fused, key=fused.get, reverse=True)[:k]
+        return self._hits(top, fused, dense, lexical)
+
+    anchor_pool = 200  # passages holding a name, at most, that a search anchored on it ranks
+
+    def anchored(self, question: Question, name: str, k: int, filters: Filters | None = None) -> list[Hit]:
+        """The passages that hold `name` (a place, a building, a person the question names),
+        best first by their meaning's closeness to the question and their keyword score.
+
+        The full search ranks by all of the question's words: a name that occurs in one long
+        passage loses to passages sharing several common words with the question. A name the
+        question gives is a constraint, so before the documents are said not to mention it,
+        the passages that do are looked at."""
+        from ingest.text import content_terms
+
+        f = filters or Filters()
+        stems = list(dict.fromkeys(content_terms(name) + content_terms(name, "en")))
+        holding = [cid for cid, _ in self.store.catalog.lexical_search(
+            stems, self.anchor_pool, doc_types=list(f.doc_types) or None,
+            date_from=f.date_from, date_to=f.date_to)]
+        if not holding:
+            return []
+        vec = self.store.embedder.embed_query(question.text)
+        where = {"chunk_id": {"$in": holding}}
+        base = chroma_where(filters)
+        dense = {h.chunk_id: h.score for h in self.store.vectors.search(
+            vec, min(k, len(holding)), where if base is None else {"$and": [base, where]})}
+        fused = rrf([list(dense), holding])
+        top = sorted(fused, key=fused.get, reverse=True)[:k]
+        return [replace(h, anchored=True) for h in self._hits(top, fused, dense, {})]
+
+    def _hits(self, top: list[str], fused: dict[str, float], dense: dict[str, float],
+              lexical: dict[str, float]) -> list[Hit]:
         rows = self.store.catalog.chunks_by_id(top)
         hits = []
         for cid in top:

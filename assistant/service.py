@@ -115,6 +115,22 @@ class Assistant:
         hay = " ".join(f"{h.context()} {h.text}" for h in hits)
         return any(not entity_in(e, hay) for e in q.entities)
 
+    def _anchor(self, q: Question, hits: list, filters) -> list:
+        """Add the passages that hold a name the question gives and the hits lack (see
+        Retriever.anchored); numbers and years are not anchored on: a year stands in passages
+        on every topic, and a year the documents lack is a near miss to be said."""
+        from assistant.extractive import entity_in
+
+        hay = " ".join(f"{h.context()} {h.text}" for h in hits)
+        have = {h.chunk_id for h in hits}
+        for name in q.entities:
+            if name[:1].isdigit() or entity_in(name, hay):
+                continue
+            extra = [h for h in self.retriever.anchored(q, name, self.top_k, filters) if h.chunk_id not in have]
+            hits = hits + extra
+            have |= {h.chunk_id for h in extra}
+        return hits
+
     def _doc_place(self, doc_id: str) -> str:
         """'national' or the municipality a document is from (for linking measurements)."""
         if doc_id not in self._places:
@@ -237,6 +253,7 @@ class Assistant:
             if q.entities and self._missing(q, hits):
                 # a name or year the first passages lack: look wider before saying the documents lack it
                 hits = self.retriever.search(q, self.top_k * 3, filters, mode="hybrid", idf=self._idf)
+                hits = self._anchor(q, hits, filters)
             answer = self.extractive.answer(q, hits)
             if answer.abstained and (answer.unmet or {}).get("constraint") in ("answer_type", "year", "topic") \
                     and len(hits) <= self.top_k:

@@ -200,3 +200,33 @@ def test_a_municipal_target_beside_a_national_comparison_is_not_the_national_tar
     assert ingest(store, [str(tmp_path / "docs")], progress=False).count("failed") == 0
     b = Assistant(store).ask(question)
     assert not b.abstained and "6,0" in b.answer and "7,5" not in b.answer, b.answer
+
+
+def test_a_name_the_question_gives_is_looked_for_before_the_documents_are_said_to_lack_it(tmp_path):
+    """The care home's name stands once, in a long passage of minutes; twelve notes share more of
+    the question's common words and outrank it, even in the wider search. The passages that
+    hold the name are looked at before the answer says the documents do not mention it."""
+    from assistant.service import Assistant
+    from conftest import store_of
+
+    minutes = ("Egby Kommune – Ældreudvalget\n\n## Status på ventelisten\n\nVentelisten til plejebolig er fortsat "
+               "lang, og forvaltningen har drøftet kapaciteten med de private leverandører. Budgettet for 2027 "
+               "rummer midler til flere midlertidige pladser, og rekrutteringen af personale følges tæt. "
+               "Udvalget drøftede også madservice, hjælpemidler, træning efter sygehusophold, klippekort, "
+               "tilsynsrapporter fra Styrelsen for Patientsikkerhed, sygefravær i hjemmeplejen, elbiler i "
+               "hjemmeplejen, demensindsatsen, pårørendesamarbejdet og frivilligområdet. "
+               "Forvaltningen vurderer, at ventetiden først falder, når plejecentret Solbakken med 48 boliger "
+               "tages i brug. Indflytningen forventes at begynde 1. marts 2027.\n")
+    notes = {f"notat{i}.txt": f"Notat {i} om plejecentre\n\nDet nye plejecenter i område {i} får nye boliger, og "
+                              f"borgerne kan begynde at flytte ind, når plejecentret er klar. Nye beboere i det nye "
+                              f"plejecenter får besøg af personalet.\n" for i in range(12)}
+    # notes on other matters, so that the common words are not common to a fifth of all passages
+    other = {f"budget{i}.txt": f"Budgetnotat {i}\n\nUdvalget behandlede driftsbudgettet for område {i}, herunder "
+                               f"vejvedligeholdelse, skoler og kultur.\n" for i in range(80)}
+    store = store_of(tmp_path, {"referat.txt": minutes, **notes, **other})
+    a = Assistant(store, top_k=1).ask("Hvornår kan de nye beboere begynde at flytte ind på det nye plejecenter Solbakken?")
+    assert not a.abstained and "1. marts 2027" in a.answer.splitlines()[0], a.answer  # not the document's date
+    assert a.citations[0].source.endswith("referat.txt")
+    # a name no document has is still said to be missing
+    b = Assistant(store, top_k=1).ask("Hvornår kan de nye beboere flytte ind på det nye plejecenter Kildehaven?")
+    assert b.abstained and "Kildehaven" in b.answer, b.answer

@@ -276,6 +276,17 @@ def test_english_words_of_a_committees_name_are_not_names_the_evidence_must_cont
     assert "Tangholm" in q.entities and "Schools" not in q.entities and "Children" not in q.entities
 
 
+@pytest.mark.parametrize("question, names, not_names", [
+    ("Hvem er chef for ældreplejen ifølge State of Green-artiklen?", {"Green"}, {"Green-artiklen"}),
+    ("Hvad siger KL-rapporten om Housing First-indsatsen?", {"KL", "First"}, {"KL-rapporten", "First-indsatsen"}),
+    ("Hvad viser Aarhus-modellen?", {"Aarhus"}, {"Aarhus-modellen"}),
+    ("Hvornår åbner Sankt-Hans Plejecenter?", {"Sankt-Hans"}, set()),  # a name's own hyphen stays
+])
+def test_a_name_joined_to_a_common_noun_by_a_hyphen_is_the_name(question, names, not_names):
+    q = analyse(question)
+    assert names <= set(q.entities) and not (not_names & set(q.entities)), q.entities
+
+
 def test_a_second_question_after_and_with_a_preposition_is_its_own_part():
     from assistant.service import split_compound
 
