@@ -8,8 +8,8 @@ evidence model learns to put a unit that holds a fact first.
 The decision is explicit: the model is cross-validated (folds by source document, so a
 document's questions are never both fitted and scored) against the hand-set weights on the same
 units, and written to assistant/data/evidence_model.json only when it puts a fact-holding unit
-first more often. Otherwise no model file is written (an old one is removed) and answering keeps
-the hand-set weights; the figures are printed either way."""
+first clearly more often (MIN_GAIN). Otherwise no model file is written (an old one is removed)
+and answering keeps the hand-set weights; the figures are printed either way."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ from assistant.fitted import EVIDENCE_FEATURES, MODEL_FILES, LinearModel
 
 DATA = Path(__file__).resolve().parent.parent / "assistant" / "data"
 VERSION = 1
+# the fitted model replaces the hand-set weights only when it puts a fact-holding unit first
+# clearly more often: in December 2026 it led by 0.004 (0.634 against 0.630 over 10,082 units),
+# and end to end that cost as many dev questions as it gained (blind +1, fresh +1, unseen -2,
+# seed -1), so a lead within that noise is no reason to change the answers
+MIN_GAIN = 0.01
 
 
 @dataclass
@@ -153,7 +158,7 @@ def main(samples_by_set: dict[str, list[Sample]], out: Path = DATA) -> dict:
     model = replace(fit_evidence(samples, fitted_on), metrics=figures)
     figures["top1_fitted_in_sample"] = round(top1(model.prob, samples), 3)
     path = out / MODEL_FILES["evidence"][0]
-    adopted = figures["top1_fitted_cross_validated"] > figures["top1_hand_weights"]
+    adopted = figures["top1_fitted_cross_validated"] >= figures["top1_hand_weights"] + MIN_GAIN
     if adopted:
         out.mkdir(parents=True, exist_ok=True)
         path.write_text(model.to_json(), encoding="utf-8")
