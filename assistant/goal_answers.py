@@ -128,7 +128,18 @@ def select_goals(q: Question, goals: list[Goal], place=None) -> list[Goal]:
         if score > best_score:
             best, best_score = hits, score
     if best:
-        return _order(best)
+        # a goal of the same documents filed under another topic, which shares more of the
+        # question's words than any goal of the chosen topic, is asked about too: "faldulykker
+        # blandt ældre" is a health goal ("faldrelaterede indlæggelser") in a list of
+        # elderly-care goals
+        def shared(g: Goal) -> int:
+            stems = set(content_terms(f"{g.text} {g.topic_da}"))
+            return sum(1 for c in q.concepts if any(stem_match(t, stems) for t in c))
+
+        docs = {g.doc_id for g in best}
+        top = max(map(shared, best))
+        closer = [g for g in pool if g.doc_id in docs and g.topic not in topics and shared(g) > top]
+        return _order(closer) + _order(best) if closer else _order(best)
     if q.topics and not q.list_question:
         return []
     if _YOUNG.search(q.text):

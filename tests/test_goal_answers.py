@@ -181,3 +181,31 @@ def test_a_national_goal_asked_where_only_municipalities_have_one_abstains_and_s
     assert "88" in a.answer and a.citations and a.citations[0].source == "egby.txt"
     local = bot.ask("hvad er egbys mål for ungdomsuddannelse?")  # typed in lower case
     assert not local.abstained and "88" in local.answer
+
+
+def test_a_goal_of_the_same_list_under_another_topic_that_matches_the_question_better_leads():
+    """A ministry's five elderly-care goals: the one on falls is filed under health. Asked about
+    falls among the elderly, it leads the answer, though the question's topic is elderly care;
+    a goal on falls in another document is not pulled in."""
+    from dataclasses import replace
+
+    from assistant.goal_answers import select_goals
+    from assistant.question import analyse
+    from ingest.goals import extract_goals_from_text
+
+    texts = ["Mål 1: Ventetiden på en plejebolig for ældre skal under 30 dage i 2030.",
+             "Mål 2: Antallet af faldulykker blandt borgere på 65 år og derover skal reduceres med 20 pct. i 2030.",
+             "Mål 3: Der skal være 5.000 flere ansatte i ældreplejen i 2030."]
+    goals = []
+    for i, text in enumerate(texts):
+        (g,) = extract_goals_from_text(text)
+        goals.append(replace(g, goal_id=str(i), doc_id="ministeriet", set_by="Regeringen",
+                             topic="health" if i == 1 else "elderly", announced="2026-04-14"))
+    (other,) = extract_goals_from_text("Antallet af faldulykker blandt ældre skal halveres i 2030.")
+    other = replace(other, goal_id="x", doc_id="sundhedsplan", set_by="Regeringen", topic="health",
+                    announced="2026-01-01")
+    got = select_goals(analyse("Hvad er regeringens mål for faldulykker blandt ældre over 65 frem mod 2030?"),
+                       goals + [other])
+    assert got[0].goal_id == "1" and "x" not in {g.goal_id for g in got}, [g.text for g in got]
+    # a question the elderly goals answer keeps them
+    assert select_goals(analyse("Hvad er målet for ventetiden på en plejebolig for ældre?"), goals + [other])[0].goal_id == "0"
