@@ -62,8 +62,11 @@ _SEASON = re.compile(r"\b(i|til|om|sidste|næste)\s+(efteråret|foråret|sommere
 _DATE_LINE = re.compile(r"[\d\s./-]{6,12}|\d{1,2}\.\s+\w+\.?\s+\d{4}")
 _ORGANISATION = re.compile(r"\b(regeringen|ministeriet|kommune\w*|rådet|udvalget|styrelsen|folketinget|"
                            r"direktøren|partierne|KL|VIVE)\b", re.I)
-_MONEY_HEAD = re.compile(r"^(penge|money|kroner|kr|millioner|million|milliarder|beløb|funds?|"
-                         r"funding|budget\w*|midler)$", re.I)
+_MONEY_HEAD = re.compile(r"^(penge|money|kroner|kr|millioner|million|milliarder|beløb\w*|funds?|"
+                         r"funding|budget\w*|midler|bevilling\w*)$", re.I)
+# "what is the budget for X?" names the money it asks for without "how much"
+_ASKS_MONEY = re.compile(r"\b(?:hvad|what)\s+(?:er|var|is|was|are|were)\s+(?:the\s+)?"
+                         r"(budget\w*|beløbet|bevilling\w*|funding)\b", re.I)
 # Page furniture that survives cleaning inside a paragraph: cookie notices, links to files,
 # source and photo credits, share prompts. Never evidence, in any language the pages use.
 _FURNITURE = re.compile(
@@ -267,6 +270,9 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
             return 1.0 if mentions and _CHANGE.search(text) else 0.3 if mentions else 0.0
         head = _HEAD.search(q.search_text or q.text)
         word = head.group(2).lower() if head else ""
+        money = _ASKS_MONEY.search(q.text)
+        if not word and money:
+            word = money.group(1).lower()  # "Hvad er budgettet for X?": a sum of money
         if word in ("år", "years", "year"):
             return 1.0 if re.search(rf"\b(\d+|{NUMBER_RE})\s+år\b", text, re.I) else 0.2
         mentions = find_quantities(text, words_need_unit=True)

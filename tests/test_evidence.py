@@ -287,6 +287,12 @@ def test_a_name_joined_to_a_common_noun_by_a_hyphen_is_the_name(question, names,
     assert names <= set(q.entities) and not (not_names & set(q.entities)), q.entities
 
 
+def test_what_is_the_budget_asks_for_a_sum_of_money():
+    q = analyse("Hvad er budgettet for Housing First-indsatsen i Herning Kommune?")
+    assert type_fit(q, "Budgettet for indsatsen er 4,2 mio. kr. i 2024.", "") == 1.0
+    assert type_fit(q, "Skal Herning reducere tallet med 25%, kræver det en målrettet indsats.", "") < 0.6
+
+
 def test_a_second_question_after_and_with_a_preposition_is_its_own_part():
     from assistant.service import split_compound
 
