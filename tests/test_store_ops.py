@@ -49,9 +49,9 @@ def _contents(store: Store) -> dict:
         "goals": sorted(json.dumps(g.__dict__, default=str, sort_keys=True) for g in cat.goals()),
         "measurements": sorted(m.measurement_id for m in cat.measurements()),
         "feedback": [(f["question"], f["rating"], f["comment"], f["citations"]) for f in cat.feedback()],
-        # bit for bit as float32: rounding decimals flips on a tie when the server's JSON carries
-        # the shortest float32 repr and the embedded store the float32 itself
-        "vectors": sorted((i, d, json.dumps(m, sort_keys=True), np.asarray(e, dtype="<f4").tobytes().hex())
+        # to 6 significant digits: the Chroma server's JSON moves a float32 by up to one unit in
+        # its last place (seen in CI), and rounding to decimals flips on a tie
+        "vectors": sorted((i, d, json.dumps(m, sort_keys=True), tuple(float(f"{x:.6g}") for x in np.asarray(e, dtype="<f4")))
                           for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"],
                                                 got["embeddings"])),
         "records": len(store.record_manager.list_keys()),
