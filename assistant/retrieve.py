@@ -46,6 +46,15 @@ class Retriever:
     def __init__(self, store: Store, mode: Mode = "auto"):
         self.store = store
         self.mode = mode
+        self._query: tuple[str, list[float]] | None = None  # the last question's vector
+
+    def query_vector(self, text: str) -> list[float]:
+        """The question's embedding; a question searched again (wider, or anchored on a name)
+        is not embedded again."""
+        last = self._query  # read once: the UI may ask from several threads
+        if last is None or last[0] != text:
+            last = self._query = (text, self.store.embedder.embed_query(text))
+        return last[1]
 
     def effective_mode(self, question: Question) -> Mode:
         if self.mode != "auto":
@@ -77,7 +86,7 @@ class Retriever:
         lexical: dict[str, float] = {}
         rankings: list[list[str]] = []
         if mode in ("dense", "hybrid"):
-            vec = self.store.embedder.embed_query(question.text)
+            vec = self.query_vector(question.text)
             for h in self.store.vectors.search(vec, pool, chroma_where(filters)):
                 dense[h.chunk_id] = h.score
             rankings.append(list(dense))
@@ -113,7 +122,7 @@ class Retriever:
             date_from=f.date_from, date_to=f.date_to)]
         if not holding:
             return []
-        vec = self.store.embedder.embed_query(question.text)
+        vec = self.query_vector(question.text)
         where = {"chunk_id": {"$in": holding}}
         base = chroma_where(filters)
         dense = {h.chunk_id: h.score for h in self.store.vectors.search(

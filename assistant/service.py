@@ -109,22 +109,20 @@ class Assistant:
             self._version = version
 
     @staticmethod
-    def _missing(q: Question, hits) -> bool:
+    def _missing(q: Question, hits) -> list[str]:
+        """The question's names, numbers and years that none of the hits holds."""
         from assistant.extractive import entity_in
 
         hay = " ".join(f"{h.context()} {h.text}" for h in hits)
-        return any(not entity_in(e, hay) for e in q.entities)
+        return [e for e in q.entities if not entity_in(e, hay)]
 
     def _anchor(self, q: Question, hits: list, filters) -> list:
         """Add the passages that hold a name the question gives and the hits lack (see
         Retriever.anchored); numbers and years are not anchored on: a year stands in passages
         on every topic, and a year the documents lack is a near miss to be said."""
-        from assistant.extractive import entity_in
-
-        hay = " ".join(f"{h.context()} {h.text}" for h in hits)
         have = {h.chunk_id for h in hits}
-        for name in q.entities:
-            if name[:1].isdigit() or entity_in(name, hay):
+        for name in self._missing(q, hits):
+            if name[:1].isdigit():
                 continue
             extra = [h for h in self.retriever.anchored(q, name, self.top_k, filters) if h.chunk_id not in have]
             hits = hits + extra
