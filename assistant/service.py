@@ -223,8 +223,12 @@ class Assistant:
         if name == "national":  # a national document, or a passage that speaks of the country
             return bool(row) and (self._doc_place(row["doc_id"]) == "national"
                                   or bool(_NATIONAL_SAID.search(f"{c.title} {c.quote}")))
-        if entity_in(name, f"{c.title} {c.text}"):
+        if entity_in(name, f"{c.title} {c.quote}"):
             return True
+        if entity_in(name, c.text):
+            # the passage names it, but the sentences the answer states may be another side's
+            # ("In Stensby … while Hyldevang …" from a passage that gave Rugmark's figure first)
+            return not any(entity_in(o, c.quote) for o in others)
         if not row:
             return False
         text = self._doc_text(row["doc_id"])

@@ -230,3 +230,19 @@ def test_a_name_the_question_gives_is_looked_for_before_the_documents_are_said_t
     # a name no document has is still said to be missing
     b = Assistant(store, top_k=1).ask("Hvornår kan de nye beboere flytte ind på det nye plejecenter Kildehaven?")
     assert b.abstained and "Kildehaven" in b.answer, b.answer
+
+
+def test_a_comparison_of_three_places_in_one_passage_states_each_places_figure(tmp_path):
+    """One page gives three municipalities' waiting times, two in one sentence and the third
+    earlier: the answer states all three, not the sentence that names two of them."""
+    from assistant.service import Assistant
+    from conftest import store_of
+
+    page = ("Ventetider på plejebolig i tre kommuner\n\nTallene er indsamlet fra kommunerne i januar. "
+            "I Rugmark ventede ældre på den generelle venteliste i gennemsnit 64 dage i 2025. "
+            "Det er længere end garantien, siger ældrechefen. Kommunen bygger nye boliger. "
+            "I Stensby var den gennemsnitlige ventetid på plejebolig 50 dage i 2025, mens den gennemsnitlige "
+            "ventetid på plejebolig i Hyldevang var 31 dage.\n")
+    store = store_of(tmp_path, {"ventetider.txt": page})
+    a = Assistant(store).ask("Hvad var den gennemsnitlige ventetid på plejebolig i 2025 i Rugmark, Stensby og Hyldevang?")
+    assert not a.abstained and all(x in a.answer for x in ("64", "50", "31")), a.answer
