@@ -24,8 +24,9 @@ from ingest.text import content_terms, stated_language
 from ingest.store import Store
 
 
-_COMPOUND = re.compile(r",?\s+(?:og|and)\s+(?:(?:på|i|for|til|med|af|in|on|at|for|to|with|by)\s+)?"
-                       r"(?=(?:hvilken|hvilke|hvem|hvornår|hvor|hvad|which|who|"
+# the preposition stays with the second question: "and by how many did it rise?" asks a change
+_COMPOUND = re.compile(r",?\s+(?:og|and)\s+(?=(?:(?:på|i|for|til|med|af|in|on|at|for|to|with|by)\s+)?"
+                       r"(?:hvilken|hvilke|hvem|hvornår|hvor|hvad|which|who|"
                        r"when|where|what|how)\b)|,\s+(?:og|and)\s+(?=(?:er|har|kan|findes|is|are|does|did|"
                        r"was|were|has|have)\s)", re.I)
 

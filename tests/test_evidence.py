@@ -300,6 +300,13 @@ def test_a_second_question_after_and_with_a_preposition_is_its_own_part():
     assert len(parts) == 2 and parts[0].endswith("læringsmiljøer?")
 
 
+def test_the_second_question_keeps_its_preposition():
+    from assistant.service import split_compound
+
+    parts = split_compound("How many people were in work, and by how many did that number rise from a year earlier?")
+    assert len(parts) == 2 and parts[1].lower().startswith("by how many"), parts
+
+
 def test_who_voted_against_is_answered_by_the_vote_with_party_letters():
     q = analyse("Hvem stemte imod indstillingen i udvalget?")
     assert type_fit(q, "Imod stemte: V (2), idet V finder målet for uambitiøst.", "") == 1.0
