@@ -60,6 +60,7 @@ class System:
     name: str
     answer: callable
     rank: callable
+    assistant: object = None  # the Assistant behind it (None for the LangChain baseline)
 
 
 def build_system(name: str, store, corpus: list[str]) -> System:
@@ -90,7 +91,12 @@ def build_system(name: str, store, corpus: list[str]) -> System:
     else:
         fusion = {"bm25": "bm25", "dense": "dense", "hybrid": "hybrid", "hybrid+goals": "auto",
                   "extractive": "auto"}[name]
-        bot = Assistant(store, fusion=fusion, use_goals=name in ("hybrid+goals", "extractive"))
+        from policyqa.settings import Settings
+
+        # the answer settings a user sets for `policyqa ask` hold here too (the report prints them
+        # among its tuned defaults): sentence re-ranking was on in `ask` and silently off here
+        bot = Assistant(store, fusion=fusion, use_goals=name in ("hybrid+goals", "extractive"),
+                        rerank=Settings().rerank)
 
     def answer(item):
         return bot.ask(item["question"], history=_history(item))
@@ -100,7 +106,7 @@ def build_system(name: str, store, corpus: list[str]) -> System:
         q = bot.correct_typos(analyse(standalone(item["question"], _history(item))))
         return [h.source for h in bot.retriever.search(q, 10, idf=bot._idf)]
 
-    return System(name, answer, rank)
+    return System(name, answer, rank, bot)
 
 
 def _history(item: dict) -> list[tuple[str, str]]:

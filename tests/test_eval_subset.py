@@ -38,3 +38,16 @@ def test_aggregate_counts_abstention_right_for_unanswerable():
     ]
     s = aggregate(rows)
     assert s["fact_accuracy"] == 1.0 and s["abstention_recall"] == 1.0 and s["abstention_precision"] == 1.0
+
+
+@pytest.mark.parametrize("setting, reranks", [("true", True), ("false", False)])
+def test_the_evaluation_answers_with_the_users_rerank_setting(corpus_store, corpus_dir, monkeypatch, setting, reranks):
+    # POLICYQA_RERANK changes what `policyqa ask` answers; the evaluation of the same store
+    # must measure the same answers, not silently leave the re-ranking out
+    from evals.runner import build_system
+
+    monkeypatch.setenv("POLICYQA_RERANK", setting)
+    system = build_system("hybrid+goals", corpus_store, [str(corpus_dir)])
+    answer = system.answer({"question": "Hvad er målet for hjemløshed?"})
+    assert answer.answer
+    assert (system.assistant.extractive.scorer.embedder is not None) is reranks
