@@ -407,14 +407,20 @@ def short_answer(q: Question, unit: Unit, hit_date: str | None = None, hit_text:
                       r"oktober|november|december)(\s+(19|20)\d\d)?", text, re.I)
         if m:
             return m.group(0)
-        y = re.search(r"\b(?:i|in|fra|siden|from|since)\s+((?:19|20)\d\d)\b", text)
+        y = re.search(r"\b(?:i|in|fra|siden|from|since)\s+((?:19|20)\d\d)\b", text, re.I)
         if y:
             return y.group(1)
+        if _STATED_YEAR.search(text):
+            # the sentence states its own years ("i skoleåret 2024/25"): the quote answers, and
+            # the document's date, a time the sentence does not state, would mislead
+            return None
         return format_date(hit_date, q.language) if hit_date else None
     return None
 
 
 _NUMBER = re.compile(r"\d")
+# a year the sentence states as a time; "2020-mål", "2030-planen" name a thing, not a time
+_STATED_YEAR = re.compile(r"\b(?:19|20)\d\d\b(?!-[^\W\d])")
 
 
 def table_cell(q: Question, row: str) -> str | None:

@@ -458,3 +458,24 @@ def test_the_short_answer_to_an_amount_question_is_a_number_of_the_kind_asked(qu
     unit = Unit(hit=0, start=0, end=len(text), text=text, score=1.0, coverage=1.0, type_fit=1.0, covered=frozenset())
     got = short_answer(q, unit)
     assert (got is None and expect is None) or (got is not None and expect in got), got
+
+
+@pytest.mark.parametrize("question, text, expect", [
+    # the sentence states its own time: it answers, never the date of the document
+    ("What is the municipality aiming for on waiting times, and by when?",
+     "Ventetiden skal halveres fra 19 dage til højst 10 dage inden udgangen af 2027.", None),
+    ("Fra hvilket skoleår gælder målet?", "Målet gælder fra skoleåret 2026/27.", None),
+    ("Hvornår blev målet sat?", "I 2022 satte udvalget et mål om højst 15 pct. fravær.", "2022"),
+    # a year that names a thing ("2020-mål") is no time: the document's date answers
+    ("When was the press release published?",
+     "Til forskel fra de sociale 2020-mål sætter de nye mål en retning.", "18 March 2016"),
+    ("When was the press release published?", "Regeringen lægger op til nye sociale mål.", "18 March 2016"),
+])
+def test_a_when_answer_takes_the_time_the_sentence_states_before_the_documents_date(question, text, expect):
+    from assistant.evidence import Unit
+    from assistant.extractive import short_answer
+
+    q = analyse(question)
+    assert q.answer_type == "when", q.answer_type
+    unit = Unit(hit=0, start=0, end=len(text), text=text, score=1.0, coverage=1.0, type_fit=1.0, covered=frozenset())
+    assert short_answer(q, unit, "2016-03-18") == expect
