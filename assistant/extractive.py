@@ -396,8 +396,8 @@ def short_answer(q: Question, unit: Unit, hit_date: str | None = None, hit_text:
         if not ASKS_SHARE.search(q.text):
             # "how many beds": a count; "bed occupancy exceeded 100 per cent" is not it
             qs = [m for m in qs if m.quantity.unit not in share]
-        else:  # "hvor stor en andel": the share first
-            qs.sort(key=lambda m: m.quantity.unit not in share)
+        else:  # "hvor stor en andel": a share, never the count beside it ("6.880 personer")
+            qs = [m for m in qs if m.quantity.unit in share]
         return qs[0].raw if qs else None
     if q.answer_type == "when":
         dates = find_dates(text)

@@ -449,6 +449,9 @@ def test_the_governments_goal_is_not_an_organisations_national_one(tmp_path):
     ("Hvor mange kroner gik til indsatsen?", "Indsatsen fik 14 mio. kr., svarende til 12 pct. af puljen.", "14 mio. kr."),
     ("Hvor stor en andel af puljen gik til indsatsen?", "Indsatsen fik 14 mio. kr., svarende til 12 pct. af puljen.",
      "12 pct."),
+    # a share question is not answered by the sentence's count
+    ("What percentage of the stays ended with a move into a home in 2024?",
+     "It is about the same number as in 2024, when 6,880 persons had a stay.", None),
 ])
 def test_the_short_answer_to_an_amount_question_is_a_number_of_the_kind_asked(question, text, expect):
     from assistant.evidence import Unit
