@@ -176,8 +176,8 @@ class ExtractiveAnswerer:
                 # "how many … in 2025?": a figure stated for another year is not the answer. The
                 # sentences stating the asked year come first, then those stating no year; when
                 # the best figure left is for other years only, say so rather than quote it
-                units.sort(key=lambda u: (u not in typed, _year_fit(u.text, years[0])))
-                if _year_fit(units[0].text, years[0]) == 2:
+                units.sort(key=lambda u: (u not in typed, _year_fit(_stated_years(u, hits), years[0])))
+                if _year_fit(_stated_years(units[0], hits), years[0]) == 2:
                     told = sorted({y for u in typed for y in _YEAR.findall(u.text)})
                     return [], "reason_year", {"year": years[0], "years": ", ".join(told[-5:])}
         best = units[0]
@@ -360,10 +360,27 @@ _GOAL_STATEMENT = re.compile(r"\b(skal|skulle|må højst|vil|must|shall|should|w
                              r"^\W*(mål|goal|target)\s*\d*\s*:", re.I)
 
 
-def _year_fit(text: str, year: str) -> int:
-    """0: the text states `year`; 1: it states no year; 2: it states other years only."""
-    stated = set(_YEAR.findall(text))
+def _year_fit(stated: set[str], year: str) -> int:
+    """0: the years a unit states include `year`; 1: it states no year; 2: other years only."""
     return 0 if year in stated else (1 if not stated else 2)
+
+
+# "Året før lå andelen på 54,1 pct.": a sentence that opens on the year before the one its
+# passage stated last is about that year. Not "steg med 312 i forhold til året før": there the
+# year before is what the figure is compared with
+_YEAR_BEFORE = re.compile(r"\s*(?:i\s+|in\s+)?(året før|året forinden|året inden|the year before|"
+                          r"the previous year|a year earlier|the preceding year)\b", re.I)
+
+
+def _stated_years(u: Unit, hits: list[Hit]) -> set[str]:
+    """The years a unit states, with the year it names by pointing back ("året før" after a
+    sentence about 2025 is 2024)."""
+    stated = set(_YEAR.findall(u.text))
+    if _YEAR_BEFORE.match(u.text):
+        earlier = _YEAR.findall(hits[u.hit].text[: u.start])
+        if earlier:
+            stated.add(str(int(earlier[-1]) - 1))
+    return stated
 
 
 def _years(q: Question) -> list[str]:

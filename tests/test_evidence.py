@@ -482,3 +482,21 @@ def test_a_when_answer_takes_the_time_the_sentence_states_before_the_documents_d
     assert q.answer_type == "when", q.answer_type
     unit = Unit(hit=0, start=0, end=len(text), text=text, score=1.0, coverage=1.0, type_fit=1.0, covered=frozenset())
     assert short_answer(q, unit, "2016-03-18") == expect
+
+
+@pytest.mark.parametrize("text, expect", [
+    # a sentence that opens on "the year before" is about the year before the one stated last,
+    # whatever other years it names
+    ("I 2025 endte 64,6 pct. af opholdene med egen bolig. Året før lå andelen af ophold med egen bolig på 54,1 pct., og i 2022 var den 47,0 pct. "
+     "Antallet af ophold var 6.880 i 2024.", "54,1"),
+    # "compared with the year before" is what a figure is compared with, not its year
+    ("I 2025 endte 64,6 pct. af opholdene med egen bolig. Andelen steg i forhold til året før. "
+     "Antallet af ophold var 6.880 i 2024.", None),
+])
+def test_the_year_before_is_the_year_a_sentence_that_opens_on_it_is_about(text, expect):
+    a = _answerer().answer(analyse("Hvor stor en andel af opholdene endte med egen bolig i 2024?"),
+                           [_hit(text, "statistics", "Danmarks Statistik")])
+    if expect:
+        assert not a.abstained and expect in a.answer, a.answer
+    else:
+        assert a.abstained or "54,1" not in a.answer, a.answer
