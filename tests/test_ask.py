@@ -246,3 +246,21 @@ def test_a_comparison_of_three_places_in_one_passage_states_each_places_figure(t
     store = store_of(tmp_path, {"ventetider.txt": page})
     a = Assistant(store).ask("Hvad var den gennemsnitlige ventetid på plejebolig i 2025 i Rugmark, Stensby og Hyldevang?")
     assert not a.abstained and all(x in a.answer for x in ("64", "50", "31")), a.answer
+
+
+@pytest.mark.parametrize("single_rank, both_rank, single_wins", [
+    (2, 30, True),  # near the top of one list beats low in both (the translated keywords missed it)
+    (2, 8, False),  # high in both lists still leads
+    (20, 30, False),
+])
+def test_fusion_lets_a_passage_one_list_ranks_near_the_top_beat_one_low_in_both(single_rank, both_rank, single_wins):
+    from assistant.retrieve import rrf
+
+    def ranking(at: dict[str, int], n: int = 72) -> list[str]:
+        out = [f"filler{i}" for i in range(n)]
+        for cid, r in at.items():
+            out[r - 1] = cid
+        return out
+
+    fused = rrf([ranking({"single": single_rank, "both": both_rank}), ranking({"both": both_rank})])
+    assert (fused["single"] > fused["both"]) is single_wins, fused
