@@ -35,6 +35,7 @@ class HtmlMeta:
     title: str | None
     date: str | None  # raw date string from <time> or meta tags
     description: str | None
+    site: str | None = None  # the site's name (og:site_name, or "Page title | Site name")
 
 
 def html_to_text(markup: str) -> tuple[str, HtmlMeta]:
@@ -79,7 +80,15 @@ def _meta(soup: BeautifulSoup) -> HtmlMeta:
         if t:
             date = (t.get("datetime") or t.get_text(" ", strip=True) or "")[:40] or None
     desc = soup.find("meta", attrs={"name": "description"})
-    return HtmlMeta(title, date, desc.get("content") if desc else None)
+    site = None
+    og = soup.find("meta", attrs={"property": "og:site_name"})
+    if og and og.get("content", "").strip():
+        site = " ".join(og["content"].split())
+    elif soup.title and soup.title.string:
+        parts = re.split(r"\s+[|–—-]\s+", soup.title.string.strip())
+        if len(parts) > 1 and 0 < len(parts[-1].split()) <= 5:
+            site = parts[-1].strip()
+    return HtmlMeta(title, date, desc.get("content") if desc else None, site)
 
 
 def _drop_furniture(root: Tag) -> None:

@@ -19,13 +19,13 @@ def content_id(text: str) -> str:
 
 
 def parse(raw: RawDocument) -> Document:
-    html_title = html_date = None
+    html_title = html_date = site = None
     text = raw.text
     if raw.kind == "html":
         from ingest.html import html_to_text
 
         text, meta = html_to_text(raw.text)
-        html_title, html_date = meta.title, meta.date
+        html_title, html_date, site = meta.title, meta.date, meta.site
     pdf = raw.kind == "pdf"
     clean_text, blocks = to_blocks(text, pages=pdf, ocr_pages=frozenset(raw.ocr_pages))
     if len(clean_text.split()) < MIN_WORDS:
@@ -40,8 +40,23 @@ def parse(raw: RawDocument) -> Document:
         title=title,
         date=date_of(clean_text, html_date),
         doc_type=doc_type,
-        issuer=issuer_of(plain, doc_type),
+        issuer=_with_site(issuer_of(plain, doc_type), site, doc_type),
         language=language_of(clean_text),
         text=clean_text,
         blocks=tuple(blocks),
     )
+
+
+def _with_site(issuer: str | None, site: str | None, doc_type: str) -> str | None:
+    """The site's name ("Ældre- og Sundhedsudvalget 08-09-2026 | Stensby Kommune") is the
+    page's publisher, and often the only place that names it: the logo, cookie banner and footer
+    are cleaned away. It is the issuer where the text names none, and a committee's minutes
+    belong to the site's organisation."""
+    if not site:
+        return issuer
+    if issuer is None:
+        return site
+    if doc_type == "committee_minutes" and site.lower() not in issuer.lower() and "kommune" not in issuer.lower():
+        return f"{site}, {issuer}"
+    return issuer
+

@@ -132,3 +132,28 @@ def test_numbers_misread_by_text_recognition_are_mended(text, mended):
     from ingest.clean import normalise
 
     assert normalise(text) == mended
+
+
+_MINUTES_PAGE = """<!DOCTYPE html><html lang="da"><head><title>{title}</title>{og}</head><body>
+<div id="cookie-banner"><p>{site} bruger cookies til anonym statistik.</p><button>Tillad alle</button></div>
+<header class="site-header"><a class="logo" href="/">{site}</a></header>
+<main><h1>Referat</h1>
+<p>Dagsorden og referat for mødet i Ældre- og Sundhedsudvalget tirsdag den 8. september 2026.</p>
+<h2>Beslutning</h2><p>Udvalget godkendte planen for forebyggelse af fald. Målet blev hævet til 20 pct.</p>
+<h2>Indstilling</h2><p>Forvaltningen indstiller, at planen godkendes. Referat godkendt. Dagsorden godkendt.</p>
+</main><footer><p>{site} · Rådhustorvet 1</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize("title, og, issuer", [
+    # the municipality stands only in the page title's site part, the logo, banner and footer
+    ("Ældre- og Sundhedsudvalget 08-09-2026 kl. 15:00 | Stensby Kommune", "", "Stensby Kommune"),
+    ("Referat", '<meta property="og:site_name" content="Stensby Kommune">', "Stensby Kommune"),
+    ("Referat", "", None),  # nothing names the publisher: none is made up
+])
+def test_a_page_whose_text_never_names_its_publisher_takes_it_from_the_site_name(tmp_path, title, og, issuer):
+    f = tmp_path / "referat.html"
+    f.write_text(_MINUTES_PAGE.format(title=title, og=og, site="Stensby Kommune" if issuer else "Kommunen"),
+                 encoding="utf-8")
+    doc = parse(load(f.name, f, max_bytes=10**7))
+    assert "Stensby" not in doc.text  # the furniture is gone
+    assert (doc.issuer or None) == issuer or (issuer and issuer in (doc.issuer or "")), doc.issuer
