@@ -344,6 +344,8 @@ class ExtractiveAnswerer:
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# a year a sentence states as a time; "2020-mål", "2030-planen" name a thing, not a time
+_STATED_YEAR = re.compile(r"\b(?:19|20)\d\d\b(?!-[^\W\d])")
 # A sentence that speaks of the whole country (a question that asks about it: ASKS_NATIONAL)
 _NATIONAL_SAID = re.compile(r"\b(på landsplan|i hele landet|landsgennemsnit\w*|landsdækkende|nationale?|"
                             r"nationalt|regeringen\w*|folketinget|staten|danmark|danske|nationally|national|"
@@ -436,8 +438,6 @@ def short_answer(q: Question, unit: Unit, hit_date: str | None = None, hit_text:
 
 
 _NUMBER = re.compile(r"\d")
-# a year the sentence states as a time; "2020-mål", "2030-planen" name a thing, not a time
-_STATED_YEAR = re.compile(r"\b(?:19|20)\d\d\b(?!-[^\W\d])")
 
 
 def table_cell(q: Question, row: str) -> str | None:

@@ -78,10 +78,10 @@ def build_system(name: str, store, corpus: list[str]) -> System:
         from policyqa.errors import UsageError
 
         raise UsageError(f"unknown configuration '{name}' (choose from {', '.join(CONFIGS)})")
-    if name == "llm":
-        from policyqa.settings import Settings
+    from policyqa.settings import Settings
 
-        settings = Settings()
+    settings = Settings()
+    if name == "llm":
         if settings.answerer == "extractive":
             from policyqa.errors import UsageError
 
@@ -91,12 +91,10 @@ def build_system(name: str, store, corpus: list[str]) -> System:
     else:
         fusion = {"bm25": "bm25", "dense": "dense", "hybrid": "hybrid", "hybrid+goals": "auto",
                   "extractive": "auto"}[name]
-        from policyqa.settings import Settings
-
         # the answer settings a user sets for `policyqa ask` hold here too (the report prints them
         # among its tuned defaults): sentence re-ranking was on in `ask` and silently off here
         bot = Assistant(store, fusion=fusion, use_goals=name in ("hybrid+goals", "extractive"),
-                        rerank=Settings().rerank)
+                        rerank=settings.rerank)
 
     def answer(item):
         return bot.ask(item["question"], history=_history(item))

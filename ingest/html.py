@@ -57,12 +57,13 @@ def html_to_text(markup: str) -> tuple[str, HtmlMeta]:
 
 def _meta(soup: BeautifulSoup) -> HtmlMeta:
     title = None
+    # "Page title | Site name"
+    parts = re.split(r"\s+[|–—-]\s+", soup.title.string.strip()) if soup.title and soup.title.string else []
     h1 = soup.find("h1")
     if h1 and h1.get_text(strip=True):
         title = " ".join(h1.get_text(" ", strip=True).split())
-    elif soup.title and soup.title.string:
-        # "Page title | Site name" -> "Page title"
-        title = re.split(r"\s+[|–—-]\s+", soup.title.string.strip())[0].strip() or None
+    elif parts:
+        title = parts[0].strip() or None
     date = None
     for attrs in (
         {"property": "article:published_time"},
@@ -84,10 +85,8 @@ def _meta(soup: BeautifulSoup) -> HtmlMeta:
     og = soup.find("meta", attrs={"property": "og:site_name"})
     if og and og.get("content", "").strip():
         site = " ".join(og["content"].split())
-    elif soup.title and soup.title.string:
-        parts = re.split(r"\s+[|–—-]\s+", soup.title.string.strip())
-        if len(parts) > 1 and 0 < len(parts[-1].split()) <= 5:
-            site = parts[-1].strip()
+    elif len(parts) > 1 and 0 < len(parts[-1].split()) <= 5:
+        site = parts[-1].strip()
     return HtmlMeta(title, date, desc.get("content") if desc else None, site)
 
 

@@ -102,13 +102,16 @@ def doc_type_of(raw_text: str, blocks: list[Block], title: str) -> DocType:
     return "other"
 
 
-def issuer_of(raw_text: str, doc_type: DocType) -> str | None:
-    """The body that issued the document, where the text states it."""
+def issuer_of(raw_text: str, doc_type: DocType, site: str | None = None) -> str | None:
+    """The body that issued the document, where the text states it, else the web site that
+    published it. The site's name ("Ældre- og Sundhedsudvalget 08-09-2026 | Stensby Kommune")
+    is often the only place a page names its publisher: the logo, cookie banner and footer are
+    cleaned away. A committee's minutes belong to the site's organisation."""
     if doc_type == "committee_minutes":
         m = _COMMITTEE_FIELD.search(raw_text)
         committee = m.group(1).strip() if m else None
         munis = Counter(x for x in _MUNICIPALITY.findall(raw_text))
-        muni = f"{munis.most_common(1)[0][0]} Kommune" if munis else None
+        muni = f"{munis.most_common(1)[0][0]} Kommune" if munis else site
         if committee and muni:
             return f"{muni}, {committee}"
         return committee or muni
@@ -123,7 +126,7 @@ def issuer_of(raw_text: str, doc_type: DocType) -> str | None:
                 continue
             orgs[_ministry(title)] += 1
     if not orgs:
-        return None
+        return site
     return orgs.most_common(1)[0][0]
 
 

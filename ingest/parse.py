@@ -40,23 +40,8 @@ def parse(raw: RawDocument) -> Document:
         title=title,
         date=date_of(clean_text, html_date),
         doc_type=doc_type,
-        issuer=_with_site(issuer_of(plain, doc_type), site, doc_type),
+        issuer=issuer_of(plain, doc_type, site),
         language=language_of(clean_text),
         text=clean_text,
         blocks=tuple(blocks),
     )
-
-
-def _with_site(issuer: str | None, site: str | None, doc_type: str) -> str | None:
-    """The site's name ("Ældre- og Sundhedsudvalget 08-09-2026 | Stensby Kommune") is the
-    page's publisher, and often the only place that names it: the logo, cookie banner and footer
-    are cleaned away. It is the issuer where the text names none, and a committee's minutes
-    belong to the site's organisation."""
-    if not site:
-        return issuer
-    if issuer is None:
-        return site
-    if doc_type == "committee_minutes" and site.lower() not in issuer.lower() and "kommune" not in issuer.lower():
-        return f"{site}, {issuer}"
-    return issuer
-
