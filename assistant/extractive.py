@@ -6,8 +6,8 @@ import difflib
 import re
 from dataclasses import replace
 
-from assistant.evidence import EvidenceScorer, Unit, missing_qualifier, person_names
-from assistant.models import Answer, Citation, Hit
+from assistant.evidence import _SOURCE_CLAUSE, EvidenceScorer, Unit, missing_qualifier, person_names
+from assistant.models import DOC_TYPE_WORDS, Answer, Citation, Hit
 from assistant.question import ASKS_NATIONAL, ASKS_SHARE, Question, role_words
 from assistant.templates import t
 from ingest.clean import row_cells
@@ -91,6 +91,7 @@ class ExtractiveAnswerer:
                            for e in q.entities)}
         units = [u for u in units if not q.entities or u.hit in ok_hits]
         units = self._from_named_documents(q, units, hits)
+        units = self._from_named_source(q, units, hits)
         # the question's most specific concepts must be in the unit or its passage's context
         key = self.scorer.key_concepts(q)
         if key:
@@ -255,6 +256,29 @@ class ExtractiveAnswerer:
         names_all = {h.doc_id: all(self._document_names(h, e) for e in names) for h in hits}
         named = [u for u in units if names_all[hits[u.hit].doc_id]]
         return named or units
+
+    def _from_named_source(self, q: Question, units: list[Unit], hits: list[Hit]) -> list[Unit]:
+        """"…, ifølge Sundhedsstyrelsens seneste delrapport?": the answer comes from the
+        documents whose title, issuer and kind say most of the source clause's words, when they
+        say at least half of them and other retrieved documents say fewer (another body's
+        document that quotes the same plan is not the source asked for)."""
+        source = _SOURCE_CLAUSE.search(q.text)
+        if not source or not units:
+            return units
+        named = set(content_terms(source.group(1))) | set(content_terms(source.group(1), "en"))
+        asked = [i for i, c in enumerate(q.concepts) if named.intersection(c)]
+        if not asked:
+            return units
+        share: dict[str, float] = {}
+        for h in hits:
+            if h.doc_id not in share:
+                about = " ".join(x for x in (h.title, h.issuer or "", DOC_TYPE_WORDS.get(h.doc_type, "")) if x)
+                got = self.scorer.covered(q, set(content_terms(about)), about)
+                share[h.doc_id] = sum(i in got for i in asked) / len(asked)
+        best = max(share[hits[u.hit].doc_id] for u in units)
+        if best < 0.5 or best == min(share.values()):
+            return units
+        return [u for u in units if share[hits[u.hit].doc_id] == best]
 
     # an anchored passage must hold a third of the question's topic (by IDF weight): the
     # passage for "flytte ind på plejecenter X" says "indflytningen" and "plejecentret", and a

@@ -154,11 +154,22 @@ def _space_tables(lines: list[str]) -> list[str]:
         j = i + 1
         rows = []
         while header and j < len(lines):
+            if _RULE_LINE.match(lines[j]):  # "-----------" under the header or above the total
+                j += 1
+                continue
             cells = _spaced_cells(lines[j])
+            if not cells and j + 1 < len(lines) and lines[j].strip() and rows:
+                # a row label wrapped onto two lines: "Øvrige (affald, in-" / "dustri)   51.000   14.000"
+                after = _spaced_cells(lines[j + 1])
+                if after and len(after) == len(header) and after[0][:1].islower():
+                    cells = [_join_wrapped([lines[j].strip(), after[0]]), *after[1:]]
+                    j += 1
             if not cells or len(cells) != len(header) or not any(re.search(r"\d", c) for c in cells[1:]):
                 break
             rows.append(cells)
             j += 1
+        while rows and j > i + 1 and _RULE_LINE.match(lines[j - 1]):
+            j -= 1  # a closing rule belongs to the text after
         if header and len(header) >= 2 and len(rows) >= 2:
             out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
             out += ["| " + " | ".join(r) + " |" for r in rows]
@@ -235,7 +246,8 @@ def _raw_blocks(text: str, pages: bool = False) -> list[_RawBlock]:
             lines.append(cleaned)
         else:
             lines.append("")
-    lines = _linearise_tables(_space_tables(_drop_grids(lines)))
+    lines = _linearise_tables(_space_tables(_drop_grids(_drop_running_heads(lines))))
+    lines = ["" if _RULE_LINE.match(x) else x for x in lines]  # "-----" between sections: no text
     blocks: list[_RawBlock] = []
     para: list[str] = []
 
@@ -244,7 +256,7 @@ def _raw_blocks(text: str, pages: bool = False) -> list[_RawBlock]:
             if all(_KEY_VALUE.match(p.strip()) for p in para) and len(para) > 1:
                 joined = "\n".join(p.strip() for p in para)
             else:
-                joined = " ".join(p.strip() for p in para)
+                joined = _join_wrapped(p.strip() for p in para)
             blocks.append(("paragraph", " ".join(joined.split(" ")).strip(), 0, page))
             para.clear()
 
@@ -292,6 +304,60 @@ def _raw_blocks(text: str, pages: bool = False) -> list[_RawBlock]:
         i += 1
     flush()
     return [b for b in blocks if b[1]]
+
+
+# A word broken at a line end ("læn-" / "gere"), not the dash of a shared compound part
+# ("børne- og ungeudvalget", "social-" / "og sundhedsområdet") nor of a code ("DK2020-samarbejdet")
+_BROKEN_WORD = re.compile(r"(?<=[a-zæøåäöü])-$")
+_SHARED_PART = re.compile(r"(?:og|eller|samt|til|and|or|to)\b")
+
+
+def _join_wrapped(lines) -> str:
+    """A paragraph's lines joined by spaces, a word hyphenated across a line break mended."""
+    out = ""
+    for line in lines:
+        if out and _BROKEN_WORD.search(out) and line[:1].islower() and not _SHARED_PART.match(line):
+            out = out[:-1] + line
+        elif out and out.endswith("-") and line[:1].islower() and out[-2:-1].isalnum() \
+                and not _SHARED_PART.match(line):
+            out += line  # "DK2020-" / "samarbejdet": the dash is the word's own
+        else:
+            out = f"{out} {line}" if out else line
+    return out
+
+
+# A page's running head or foot: "Rugmark Kommune | Klimahandlingsplan 2022-2030   Side 3",
+# "Page 4 of 12", a page number alone beside a rule. A line that stands beside such a page mark
+# or a rule and comes back there on another page (the same but for its numbers) is one too
+_PAGE_MARK = re.compile(r"\b(?:side|page)\s+\d+(?:\s*(?:af|of|/)\s*\d+)?\s*$", re.I)
+_RULE_LINE = re.compile(r"^\s*[-=_—–]{8,}\s*$")
+
+
+def _drop_running_heads(lines: list[str]) -> list[str]:
+    def shape(line: str) -> str:
+        return " ".join(re.sub(r"\d+", "#", line).split()).lower()
+
+    def short(line: str) -> bool:
+        return bool(line.strip()) and len(line.split()) <= 15
+
+    marks = [i for i, x in enumerate(lines) if short(x) and _PAGE_MARK.search(x)]
+    shapes = [shape(lines[i]) for i in marks]
+    pages = {i for i, k in zip(marks, shapes) if shapes.count(k) >= 2}
+    rules = {i for i, x in enumerate(lines) if _RULE_LINE.match(x)}
+    drop = set(pages)
+    # beside a page mark, twice is a pattern; beside a rule, which also closes a section
+    # ("Afbud: ..." under two agenda items), three times
+    for anchors, times in ((pages, 2), (rules, 3)):
+        beside: dict[str, set[int]] = {}
+        for i in anchors:
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(lines) and not lines[j].strip():
+                    j += step
+                if 0 <= j < len(lines) and j not in pages | rules and short(lines[j]):
+                    beside.setdefault(shape(lines[j]), set()).add(j)
+        drop |= {j for js in beside.values() if len(js) >= times for j in js}
+    return ["" if i in drop else x for i, x in enumerate(lines)]
 
 
 def _in_numbered_list(lines: list[str], i: int) -> bool:

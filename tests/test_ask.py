@@ -264,3 +264,21 @@ def test_fusion_lets_a_passage_one_list_ranks_near_the_top_beat_one_low_in_both(
 
     fused = rrf([ranking({"single": single_rank, "both": both_rank}), ranking({"both": both_rank})])
     assert (fused["single"] > fused["both"]) is single_wins, fused
+
+
+def test_a_source_the_question_names_is_the_document_the_answer_comes_from(tmp_path):
+    """'…, ifølge Sundhedsstyrelsens statusrapport?': another body's document that retells the
+    same plan is not the source asked for, even when it says the plan's words more often."""
+    from assistant.service import Assistant
+    from conftest import store_of
+
+    store = store_of(tmp_path, {
+        "strategi.md": "# Regeringens strategi for forebyggelse 2026\n\nRegeringen\n\n## Status på planen for "
+                       "faldulykker\n\nStatus: Planens mål for faldulykker bortfalder og afløses af et nyt mål. "
+                       "Sundhedsstyrelsen følger status på målet i sin statusrapport.\n",
+        "status.md": "# Statusrapport 2026\n\nSundhedsstyrelsen\n\n## Ældres helbred\n\nPlanens mål blev i "
+                     "marts 2026 afløst af regeringens nye strategi. Antallet af indlæggelser efter fald var 41.000.\n",
+    })
+    a = Assistant(store).ask("Hvad er status på planens mål for faldulykker ifølge Sundhedsstyrelsens statusrapport?")
+    assert not a.abstained, a.answer
+    assert {c.source for c in a.citations} == {"status.md"} and "marts 2026" in a.answer

@@ -157,3 +157,53 @@ def test_a_page_whose_text_never_names_its_publisher_takes_it_from_the_site_name
     doc = parse(load(f.name, f, max_bytes=10**7))
     assert "Stensby" not in doc.text  # the furniture is gone
     assert (doc.issuer or None) == issuer or (issuer and issuer in (doc.issuer or "")), doc.issuer
+
+
+SCANNED_REPORT = """Stenlund Kommune | Sundhedspolitik 2026-2030                Side 2
+
+Forord
+
+Sundheden er ikke læn-
+gere noget, vi alene overla-
+der til den enkelte. Social-
+og sundhedsområdet samt DK2020-
+samarbejdet står sammen om planen.
+
+Stenlund Kommune | Sundhedspolitik 2026-2030                Side 3
+
+Tabel 1. Rygere efter alder (pct.)
+
+Alder                   2019        2024
+--------------------------------------------
+16-24 år                  18          11
+Ældre end 65 år
+og derover                14          12
+--------------------------------------------
+I alt                     17          13
+
+Kilde: Sundhedsprofilen.
+
+Stenlund Kommune | Sundhedspolitik 2026-2030                Side 4
+"""
+
+
+def test_a_scanned_reports_page_heads_broken_words_and_ruled_tables_are_mended():
+    text, blocks = to_blocks(SCANNED_REPORT)
+    assert "Side" not in text and "Sundhedspolitik 2026-2030" not in text  # the page heads
+    para = next(b.text for b in blocks if b.text.startswith("Sundheden"))
+    # a word broken at a line end is whole; a shared compound part and a code keep their dash
+    assert "ikke længere noget" in para and "overlader" in para
+    assert "Social- og sundhedsområdet" in para and "DK2020-samarbejdet" in para
+    rows = [b.text for b in blocks if b.kind == "row"]
+    # the rule under the header and above the total, and a row label wrapped onto two lines
+    assert rows == ["Alder: 16-24 år; 2019: 18; 2024: 11", "Alder: Ældre end 65 år og derover; 2019: 14; 2024: 12",
+                    "Alder: I alt; 2019: 17; 2024: 13"]
+    assert not any(set(b.text) <= set("- ") for b in blocks)  # no rule survives as text
+
+
+def test_a_line_that_comes_back_beside_rules_only_twice_is_text():
+    """A decision's "Afbud: …" line under two agenda items, each closed by a rule, is content."""
+    rule = "-" * 40
+    text, _ = to_blocks(f"1 Godkendelse\n\nGodkendt.\nAfbud: Per Hansen (O)\n{rule}\n"
+                        f"2 Budget\n\nGodkendt.\nAfbud: Per Hansen (O)\n{rule}\n3 Eventuelt\n\nIntet.\n")
+    assert text.count("Afbud: Per Hansen (O)") == 2
