@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import replace
 
-from assistant.evidence import _SOURCE_CLAUSE, EvidenceScorer, Unit, missing_qualifier, person_names
+from assistant.evidence import _SOURCE_CLAUSE, EvidenceScorer, Unit, english_view, missing_qualifier, person_names
 from assistant.models import DOC_TYPE_WORDS, Answer, Citation, Hit
 from assistant.question import ASKS_NATIONAL, ASKS_SHARE, Question, role_words
 from assistant.templates import t
@@ -95,7 +95,12 @@ class ExtractiveAnswerer:
         # the question's most specific concepts must be in the unit or its passage's context
         key = self.scorer.key_concepts(q)
         if key:
-            units = [u for u in units if any(i in u.covered for i in key)]
+            # on an English page a Danish key word the lexicon has no English for ("udtalt",
+            # "røget") cannot be looked for: the key words it can say must be there
+            english = english_view(q) if q.language == "da" else q
+            sayable = [i for i in key if english.concepts[i] != q.concepts[i]]
+            units = [u for u in units if any(i in u.covered for i in key)
+                     or (hits[u.hit].language == "en" != q.language and not sayable)]
         units = self._on_topic(q, units, hits)
         if units and self._asks_national(q, hits):
             # the country's figure or goal: from a national document, or a sentence that says it

@@ -282,3 +282,23 @@ def test_a_source_the_question_names_is_the_document_the_answer_comes_from(tmp_p
     a = Assistant(store).ask("Hvad er status på planens mål for faldulykker ifølge Sundhedsstyrelsens statusrapport?")
     assert not a.abstained, a.answer
     assert {c.source for c in a.citations} == {"status.md"} and "marts 2026" in a.answer
+
+
+def test_a_danish_question_is_answered_from_an_english_page_when_its_rarest_words_have_no_english(tmp_path):
+    """'…, som udtalte sig om, at Lyngparken er røget af listen?': the lexicon has no English for
+    'udtalte' and 'røget', so an English page cannot be asked to hold them; its names and the
+    words that can be said in English decide."""
+    from assistant.service import Assistant
+    from conftest import store_of
+
+    store = store_of(tmp_path, {
+        "egby_news.txt": "The Copenhagen Post\n\nHousing areas leave the government list\n\nLyngparken in Egby "
+                         "Municipality has been removed from the list of parallel societies. \"More residents "
+                         "are in work now,\" Egby mayor Anna Brix Holm told local media.\n",
+        "egby_referat.txt": "Egby Kommune\n\nReferat fra Teknik- og Miljøudvalget\n\nUdvalget godkendte planen for "
+                            "nye cykelstier ved Lyngparken. Formanden udtalte, at punktet om vejnavne var røget af dagsordenen.\n",
+        "lyngparken.txt": "Lyngparken Boligforening\n\nBoligforeningen i Lyngparken renoverer 120 boliger i 2026.\n",
+    })
+    a = Assistant(store).ask("Hvad hedder borgmesteren i Egby, som udtalte sig om, at Lyngparken er røget af listen?")
+    assert not a.abstained, a.answer
+    assert "Anna Brix Holm" in a.answer and a.citations[0].source == "egby_news.txt"
