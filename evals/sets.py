@@ -46,6 +46,10 @@ SETS = {
     # saw no code (elderly care, refugee employment, climate plans, daycare, alcohol, reading,
     # care staff), asked over all four collections' documents
     "blind": _collection("blind", "unseen", "progress", "fresh"),
+    # a fifth, by two more authors who saw no code (dementia, loneliness, waste and recycling,
+    # cash benefits; social housing, children's activity, buses, child poverty), asked over all
+    # five collections' documents
+    "civic": _collection("civic", "unseen", "progress", "fresh", "blind"),
 }
 
 

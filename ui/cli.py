@@ -290,8 +290,9 @@ def eval_cmd(
                                       "rule was written from; evaluated in a store of its own), "
                                       "'progress' (goal progress: evals/progress over both "
                                       "collections), 'fresh' (evals/fresh, other policy areas, "
-                                      "over all three collections) or 'blind' (evals/blind, written "
-                                      "after the last answer-engine changes, over all four)."),
+                                      "over all three collections), 'blind' (evals/blind, written "
+                                      "after the last answer-engine changes, over all four) or "
+                                      "'civic' (evals/civic, a fifth by other authors, over all five)."),
     questions: Optional[Path] = typer.Option(None, "--questions", help="Question set (JSONL)."),
     split: str = typer.Option("test", "--split", help="dev, test or all."),
     configs: str = typer.Option("bm25,dense,hybrid,hybrid+goals,baseline", "--configs",
