@@ -38,9 +38,9 @@ def _asks_group(text: str) -> bool:
 
 _STATUS = {
     "da": {"met": "Nået", "not_met": "Ikke nået", "on_track": "På vej", "off_track": "Bagud",
-           "unknown": "Ukendt", "superseded": "Afløst"},
+           "not_yet": "Endnu ikke nået", "unknown": "Ukendt", "superseded": "Afløst"},
     "en": {"met": "Met", "not_met": "Not met", "on_track": "On track", "off_track": "Off track",
-           "unknown": "Unknown", "superseded": "Superseded"},
+           "not_yet": "Not reached yet", "unknown": "Unknown", "superseded": "Superseded"},
 }
 _BOUND = {"da": {"at_most": "højst", "below": "under", "at_least": "mindst", "above": "over", "exactly": ""},
           "en": {"at_most": "at most", "below": "below", "at_least": "at least", "above": "above",
@@ -75,12 +75,16 @@ class ProgressAnswerer:
     # -- "was it met?", "how far?" ------------------------------------------------------------
     def answer(self, q: Question, goals: list[Goal], measurements: list[Measurement]) -> Answer | None:
         distance = bool(_DISTANCE_ASK.search(q.text))
-        if not (distance or _MET_ASK.search(q.text)) or not q.topics:
+        if not (distance or _MET_ASK.search(q.text)):
             return None
         named = place_of(q.text) or _named_place(q.text, measurements)
         if named:  # "Hvor tæt er Hjortdal på sit mål": the municipality's own goals
-            chosen = [g for g in goals if g.topic in q.topics
+            # on the topic asked; a question whose words name no topic of the taxonomy (waste
+            # sorting, loneliness) looks at all of them, and the goal's words decide (below)
+            chosen = [g for g in goals if (g.topic in q.topics or not q.topics)
                       and goal_place(g, self.doc_place(g.doc_id)) == named]
+        elif not q.topics:
+            return None
         else:
             chosen = select_goals(q, goals)
         if not chosen:
@@ -168,7 +172,7 @@ class ProgressAnswerer:
             return self._answer(q, self._with_quotes(head, g, m, ng, nm, lang), citations,
                                 abstained=True, p=p)
         head = f"**{label}**: {measured} {against} {target}{deadline} {refs}."
-        if distance or p.status in ("on_track", "off_track"):
+        if distance or p.status in ("on_track", "off_track", "not_yet"):
             gap = abs(m.value - p.target)
             left = ("Der mangler" if lang == "da" else "The gap is") if not _done(p) else \
                 ("Målet er nået med" if lang == "da" else "The target is beaten by")

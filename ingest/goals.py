@@ -35,7 +35,7 @@ _MODAL = re.compile(r"\b((?:skal|må|bør)\b|målet (?:er|i)|målsætningen er|s
                     r"vil\b[^.]{0,60}?\b(?:reducere|øge|halvere|nedbringe|sikre|sænke|løfte|forbedre|"
                     r"styrke|mindske|fordoble|hæve|nå)|ønsker\w*,? (?:vi,? )?at|forpligter\w*(?:\s+\w+){0,2}\s+sig til|"
                     r"(?:er|blevet) enige om|(?:har )?aftalt,? at|besluttet,? at|sætter som mål|"
-                    r"indebærer,? at|forventes at|"
+                    r"indebærer,? at|forventes at|[\wæøå-]*mål(?:et|sætning(?:en)?)? om,? at|"
                     # the same in English pages
                     r"(?:must|shall|should)\b|will\b[^.]{0,60}?\b(?:reduce|increase|halve|cut|raise|ensure|"
                     r"lower|improve|double|reach)|the (?:target|goal|aim|ambition|objective) is|aims? to|"
@@ -148,10 +148,16 @@ def _baseline_year_said(text: str, deadline: int | None) -> int | None:
     return None
 
 
+# a goal word right before a number: "et mål om", "målet er", "målsætningen på", "a target of"
+_TARGET_CUE = re.compile(r"\b(mål(et|sætning(en)?)?|delmål(et)?|target|goal|aim|ambition)\s+(om|på|er|of|is)\s+"
+                         r"(at\s+)?(mindst|højst|under|over|at least|at most|below|above)?\s*$")
+
+
 def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | None]:
     """(change, target_value, baseline) from a goal sentence. Quantities with a unit come first;
     a bounded bare number ("mindst 7,2") counts only when there is none, and never an age."""
     change = target = baseline = None
+    cued = False  # the target is the number a goal word names ("et mål om 60 pct.")
     mentions = find_quantities(text)
     with_unit = [m for m in mentions if m.quantity.unit]
     # bare numbers in "fra ca. 140 til 250" or "2.300 flere personer" are quantities too
@@ -179,7 +185,12 @@ def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | No
                        r"increase of|cut of)\s*(mindst|højst|op til|ca\.|omkring|at least|at most|up to|about)?\s*$",
                        before) or re.match(r"\s*(flere|færre|more|fewer)\b", after):
             change = change or q  # "med 25 procent", "2.300 flere personer"
+        elif _TARGET_CUE.search(before) and target is not None and not cued:
+            # "havde i 2025 en andel på 54 pct. og har et mål om 60 pct. i 2026": the number the
+            # goal word names is the target, the one before it where things stood
+            baseline, target, cued = baseline or target, q, True
         else:
+            cued = cued or (target is None and bool(_TARGET_CUE.search(before)))
             target = target or q
     if re.match(r"^(ingen|ikke et eneste|no)\b", text.strip().lstrip("•- "), re.I) and target is None \
             and re.search(r"\bskal\b", text, re.I):

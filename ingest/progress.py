@@ -33,7 +33,7 @@ _COUNT_UNITS = {"", "persons", "deaths", "days", "places", "households", "cases"
 @dataclass(frozen=True)
 class Progress:
     goal: Goal
-    status: str  # met, not_met, on_track, off_track, unknown, superseded
+    status: str  # met, not_met, on_track, off_track, not_yet, unknown, superseded
     measurement: Measurement | None  # the figure the status rests on (or the latest one)
     target: float | None  # the level the goal asks for
     bound: str | None  # at_most / below / at_least / above / exactly
@@ -67,8 +67,9 @@ def _same_group(scope: str, goal: Goal) -> bool:
     text = f"{goal.target_group or ''} {goal.indicator or ''} {goal.text}"
     ages = re.findall(r"\d{1,2}", " ".join(a.group(0) for a in _AGE.finditer(scope)))
     if ages:
-        goal_ages = re.findall(r"\d{1,2}", " ".join(a.group(0) for a in _AGE.finditer(text)))
-        return bool(goal_ages) and goal_ages[:2] == ages[:2]
+        # the goal's first age group (its indicator and its sentence both name it: once)
+        goal_ages = list(dict.fromkeys(re.findall(r"\d{1,2}", " ".join(a.group(0) for a in _AGE.finditer(text)))))
+        return bool(goal_ages) and goal_ages[:2] == list(dict.fromkeys(ages))[:2]
     word = _GROUP_WORDS.search(scope)
     return bool(word and re.search(rf"\b{re.escape(word.group(1)[:4])}", text, re.I))
 
@@ -227,7 +228,8 @@ def progress(g: Goal, measurements: list[Measurement], doc_places: dict[str, str
             # a goal that states no baseline: the line starts at the earliest figure linked to it
             start, start_year = linked[0].value, linked[0].year
         if start is None or start_year is None or m.year <= start_year:
-            return result("unknown", m)
+            # one figure, no line to hold it against: short of the target, with time left
+            return result("not_yet", m)
         share = (m.year - start_year) / (g.deadline - start_year)
         line = start + (target - start) * share
         ahead = m.value <= line if bound in ("at_most", "below") else m.value >= line
@@ -262,9 +264,9 @@ def progress_by_goal(catalog, goals: list[Goal] | None = None) -> dict[str, Prog
 
 STATUS_LABELS = {
     "da": {"met": "nået", "not_met": "ikke nået", "on_track": "på vej", "off_track": "bagud",
-           "unknown": "ukendt", "superseded": "afløst"},
+           "not_yet": "endnu ikke nået", "unknown": "ukendt", "superseded": "afløst"},
     "en": {"met": "met", "not_met": "not met", "on_track": "on track", "off_track": "off track",
-           "unknown": "unknown", "superseded": "superseded"},
+           "not_yet": "not reached yet", "unknown": "unknown", "superseded": "superseded"},
 }
 
 

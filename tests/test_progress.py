@@ -135,6 +135,14 @@ def test_status_met_not_met_on_track_off_track_unknown():
     behind = progress(total, _figures("I 2023 var der 210 borgere i hjemløshed i Lindvig Kommune."), places,
                       this_year=2024)
     assert (ahead.status, behind.status) == ("on_track", "off_track")
+    # a goal that states no baseline, one figure before its deadline and short of the target:
+    # no line to judge the pace by, but not reached yet (not "unknown")
+    plain = next(g for g in extract_goals_from_text(
+        "Lindvig Kommune har et mål om, at mindst 60 pct. af maden i kommunens køkkener er økologisk i 2026.",
+        "plan.md"))
+    short = progress(plain, _figures("I 2025 var 54 pct. af maden i kommunens køkkener i Lindvig Kommune økologisk."),
+                     places, this_year=2026)
+    assert (short.status, short.measurement.value, short.target) == ("not_yet", 54, 60)
     # a relative target: halving from 60 is at most 30
     young = progress(_goal("unge mellem 18 og 24"),
                      _figures("I 2025 var 33 unge mellem 18 og 24 år i hjemløshed i Lindvig Kommune."), places)
