@@ -35,7 +35,7 @@ _MODAL = re.compile(r"\b((?:skal|må|bør)\b|målet (?:er|i)|målsætningen er|s
                     r"vil\b[^.]{0,60}?\b(?:reducere|øge|halvere|nedbringe|sikre|sænke|løfte|forbedre|"
                     r"styrke|mindske|fordoble|hæve|nå)|ønsker\w*,? (?:vi,? )?at|forpligter\w*(?:\s+\w+){0,2}\s+sig til|"
                     r"(?:er|blevet) enige om|(?:har )?aftalt,? at|besluttet,? at|sætter som mål|"
-                    r"indebærer,? at|forventes at|[\wæøå-]*mål(?:et|sætning(?:en)?)? om,? at|"
+                    r"indebærer,? at|forventes at|[\wæøå-]*mål(?:et|sætning(?:en)?)? om,? (?:at|mindst|højst|under|over|\d)|"
                     # the same in English pages
                     r"(?:must|shall|should)\b|will\b[^.]{0,60}?\b(?:reduce|increase|halve|cut|raise|ensure|"
                     r"lower|improve|double|reach)|the (?:target|goal|aim|ambition|objective) is|aims? to|"

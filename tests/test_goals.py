@@ -214,6 +214,11 @@ def test_a_row_without_a_target_column_is_no_goal():
     ("Target 2: At least 75 per cent of pupils complete lower secondary school by 2030.", 75.0, 2030),
     # the present passive with a bound states a goal too
     ("Antallet af langtidssygemeldte nedbringes til højst 380 ved udgangen af 2025.", 380.0, 2025),
+    # "et (del)mål om, at …" states the goal; the number the goal word names is its target, the
+    # one before it where things stood
+    ("at der indføres et delmål om, at mindst 55 pct. af husholdningsaffaldet genanvendes i 2027,", 55.0, 2027),
+    ("Egby Kommune havde i 2025 en økologiandel på 54 pct. i sine køkkener og har et mål om 60 pct. i 2026.",
+     60.0, 2026),
 ])
 def test_goals_stated_under_a_label_or_in_the_passive(text, target, deadline):
     from ingest.goals import extract_goals_from_text
