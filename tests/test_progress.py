@@ -396,3 +396,16 @@ def test_a_table_goal_takes_its_topic_and_indicator_from_the_indicator_column():
     goal = extract_goals_from_text(text)[0]
     assert goal.indicator == "Antal børn i familier med vedvarende lav indkomst"
     assert goal.topic == "poverty" and (goal.baseline.value, goal.baseline_year) == (38200, 2022)
+
+
+@pytest.mark.parametrize("question, place", [
+    ("Hvor langt er Lindeskov fra målet?", "Lindeskov"),
+    ("Hvor langt er Lindeskovs beskæftigelse fra målet?", "Lindeskov"),
+    ("how far off is lindeskov from its kontanthjælp goal", "Lindeskov"),  # typed in lower case
+    ("how far off is the country from its goal", None),
+])
+def test_a_municipality_a_question_names_is_found_in_any_case(question, place):
+    from assistant.progress_answers import _named_place
+
+    figures = _figures("I oktober 2026 var der 1.263 borgere på kontanthjælp i Lindeskov Kommune.")
+    assert _named_place(question, figures) == place
