@@ -110,7 +110,10 @@ _CUT_OFF = re.compile(r"\b(fra|til|af|i|på|med|og|at|der|som|for|om|en|et|den|d
 _SOURCE_CLAUSE = re.compile(r"\b(?:ifølge|i følge|according to|som det fremgår af|as stated in|based on)\s+([^,?]+)", re.I)
 
 
-_ASKING_WORDS = frozenset(content_terms("antal antallet hvor mange meget") + content_terms("how many much number", "en"))
+_ASKING_WORDS = frozenset(content_terms("antal antallet hvor mange meget") + content_terms("how many much number", "en")
+                          # "how did X differ between women and men": the kind of answer, a comparison
+                          + content_terms("forskel forskellen sammenlignet sammenlign")
+                          + content_terms("differ difference compare compared comparison", "en"))
 # (a date asked for may be named: "Mødedato: 30. oktober 2013" answers "on what date did ... meet")
 _TIME_NOUNS = frozenset(content_terms("år skoleår skoleåret") + content_terms("year years", "en"))
 

@@ -136,6 +136,11 @@ class ExtractiveAnswerer:
                 else f"{u.text} {hits[u.hit].text}") is None]
             if not narrowed:
                 return [], "reason_entity", {"entities": missing_qualifier(q, units[0].text)}
+            if missing_qualifier(q, "") is not None:
+                # a sentence that names the group itself before its neighbours in the passage
+                # ("9,2 pct. blandt kvinder og 6,4 pct. blandt mænd" before the figure for all)
+                own = [u for u in narrowed if missing_qualifier(q, u.text) is None]
+                narrowed = own + [u for u in narrowed if u not in own]
             units = narrowed
         if not units or units[0].coverage < self.min_coverage:
             return [], "reason_coverage", {}

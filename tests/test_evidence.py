@@ -410,9 +410,25 @@ def test_the_words_naming_the_source_and_the_year_asked_for_are_not_what_the_ans
 
     # rarer words weigh more: here every word is equally rare, so the order is the question's
     q = analyse("Fra hvilket skoleår gælder den nye opgørelsesmetode, ifølge Tangholms ungepolitik?")
-    scorer = EvidenceScorer(lambda term: 1.0)
+    scorer = EvidenceScorer(lambda term: 2.0 if term == "\x00" else 1.0)
     key = {t for i in scorer.key_concepts(q) for t in q.concepts[i]}
-    assert not key & {"skoleår", "ungepolitik", "tangholm"}, key
+    assert key and not key & {"skoleår", "ungepolitik", "tangholm"}, key
+
+
+@pytest.mark.parametrize("question, asking", [
+    ("How did the share who are often lonely differ between women and men?", {"dif", "forskel"}),
+    ("Hvad er forskellen på andelen af ensomme kvinder og mænd?", {"forskel"}),
+])
+def test_the_words_asking_for_a_comparison_are_not_what_the_answer_is_about(question, asking):
+    """"how did X differ between women and men": the answer compares; the sentence with both
+    figures need not say "forskel"."""
+    from assistant.evidence import EvidenceScorer
+
+    q = analyse(question)
+    # every word equally rare, and rarer than a word no passage holds ("\x00")
+    scorer = EvidenceScorer(lambda term: 2.0 if term == "\x00" else 1.0)
+    key = {t for i in scorer.key_concepts(q) for t in q.concepts[i]}
+    assert key and not key & asking, key
 
 
 def test_an_english_question_about_spending_matches_danish_expenditure():
