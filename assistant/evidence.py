@@ -110,6 +110,8 @@ _CUT_OFF = re.compile(r"\b(fra|til|af|i|på|med|og|at|der|som|for|om|en|et|den|d
 _SOURCE_CLAUSE = re.compile(r"\b(?:ifølge|i følge|according to|som det fremgår af|as stated in|based on)\s+([^,?]+)", re.I)
 
 
+_CONTEXT_TAIL = re.compile(r"\(([^()]{3,})\)\s*[?.!]*\s*$")
+_POINTER = re.compile(r"\b(that|this|these|those|it|its|they|them|dette|denne|disse|dens|dets)\b", re.I)
 _ASKING_WORDS = frozenset(content_terms("antal antallet hvor mange meget") + content_terms("how many much number", "en")
                           # "how did X differ between women and men": the kind of answer, a comparison
                           + content_terms("forskel forskellen sammenlignet sammenlign")
@@ -424,6 +426,12 @@ class EvidenceScorer:
         source = _SOURCE_CLAUSE.search(q.text)
         named = set(content_terms(source.group(1))) | set(content_terms(source.group(1), "en")) if source else set()
         cands = [i for i, soft in enumerate(q.soft) if not soft and not self.unknown(q.concepts[i], top)]
+        # "Hvor mange ansatte har centret (kostede det at bygge Lyngly)?": the second part of a
+        # compound question, or a follow-up, carries the first as context; what it asks about is
+        # its own words
+        context = _CONTEXT_TAIL.search(q.text)
+        if context and not _POINTER.search(q.text[: context.start()]):  # "that number": the context is its topic
+            named |= set(content_terms(context.group(1))) | set(content_terms(context.group(1), "en"))
         if q.answer_type == "when":  # "Fra hvilket skoleår ...": the year asked for is no topic
             named |= _TIME_NOUNS
         named |= _ASKING_WORDS  # "how many" (antal), "hvor meget": what kind of answer, not what about

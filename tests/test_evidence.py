@@ -516,3 +516,20 @@ def test_the_year_before_is_the_year_a_sentence_that_opens_on_it_is_about(text, 
         assert not a.abstained and expect in a.answer, a.answer
     else:
         assert a.abstained or "54,1" not in a.answer, a.answer
+
+
+def test_the_second_part_of_a_compound_question_is_about_its_own_words_unless_it_points_back():
+    """"…, og hvor mange ansatte har centret?" is asked as "Hvor mange ansatte har centret
+    (kostede det at bygge Lyngly)?": the first part's words are context for the search, not what
+    the second part asks about; "by how much had that number grown (…)" has no topic but them."""
+    from assistant.evidence import EvidenceScorer
+    from assistant.service import split_compound
+
+    scorer = EvidenceScorer(lambda term: 2.0 if term == "\x00" else 1.0)
+    second = analyse(split_compound("Hvad kostede det at bygge plejecentret, og hvor mange ansatte har centret?")[1])
+    key = {t for i in scorer.key_concepts(second) for t in second.concepts[i]}
+    assert "ansat" in key and not key & {"kosted", "byg"}, key
+    pointing = analyse(split_compound("How many job-ready recipients were there in 2025, "
+                                      "and by how much had that number grown?")[1])
+    key = {t for i in scorer.key_concepts(pointing) for t in pointing.concepts[i]}
+    assert key & {"jobparat", "modtag"}, key
