@@ -525,7 +525,8 @@ def test_the_second_part_of_a_compound_question_is_about_its_own_words_unless_it
     from assistant.evidence import EvidenceScorer
     from assistant.service import split_compound
 
-    scorer = EvidenceScorer(lambda term: 2.0 if term == "\x00" else 1.0)
+    # the first part's words are the rarest ones, as in the store where this was seen
+    scorer = EvidenceScorer(lambda term: 2.0 if term == "\x00" else 1.5 if term[:3] in ("kos", "byg") else 1.0)
     second = analyse(split_compound("Hvad kostede det at bygge plejecentret, og hvor mange ansatte har centret?")[1])
     key = {t for i in scorer.key_concepts(second) for t in second.concepts[i]}
     assert "ansat" in key and not key & {"kosted", "byg"}, key
