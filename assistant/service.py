@@ -175,8 +175,11 @@ class Assistant:
         concepts = []
         for concept in q.concepts:
             if all(self._idf(t) >= idf_max for t in concept) and len(concept[0]) >= 4:
-                near = difflib.get_close_matches(concept[0], vocab, n=1, cutoff=0.8)
-                concept = concept + tuple(near)
+                # a typo seldom changes the first letter: "kostede" (stem "kosted") is "kost",
+                # not "sted", though both are as close by letters
+                near = [w for w in difflib.get_close_matches(concept[0], vocab, n=5, cutoff=0.8)
+                        if w[:1] == concept[0][:1]]
+                concept = concept + tuple(near[:1])
             concepts.append(concept)
         terms = tuple(dict.fromkeys(t for c in concepts for t in c))
         return replace(q, concepts=tuple(concepts), terms=terms)

@@ -302,3 +302,19 @@ def test_a_danish_question_is_answered_from_an_english_page_when_its_rarest_word
     a = Assistant(store).ask("Hvad hedder borgmesteren i Egby, som udtalte sig om, at Lyngparken er røget af listen?")
     assert not a.abstained, a.answer
     assert "Anna Brix Holm" in a.answer and a.citations[0].source == "egby_news.txt"
+
+
+def test_a_word_no_passage_holds_is_corrected_to_a_near_word_with_its_first_letter(tmp_path):
+    """'kostede' stems to 'kosted', which no passage holds; 'kost' and 'sted' are as near by
+    letters, but a typo seldom changes the first letter."""
+    from assistant.question import analyse
+    from assistant.service import Assistant
+    from conftest import store_of
+
+    store = store_of(tmp_path, {
+        "plan.txt": "Egby Kommune\n\nByggeriet skal koste 12 mio. kr. Huset får et nyt sted for kost og motion.\n"})
+    bot = Assistant(store)
+    bot._refresh()
+    q = bot.correct_typos(analyse("Hvad kostede det at bygge huset?"))
+    cost = next(c for c in q.concepts if c[0] == "kosted")
+    assert "kost" in cost and "sted" not in cost, cost
