@@ -14,7 +14,7 @@ from assistant.conversation import is_follow_up, standalone
 from assistant.evidence import make_idf
 from assistant.extractive import ExtractiveAnswerer, abstain
 from assistant.goal_answers import GoalAnswerer
-from assistant.models import Answer, Filters
+from assistant.models import Answer, Citation, Filters
 from assistant.question import Question, analyse, national_sides, sides
 from assistant.templates import t
 from assistant.retrieve import Retriever
@@ -42,6 +42,59 @@ def split_compound(question: str) -> list[str]:
     for p in parts[1:]:
         out.append(standalone(f"og {p}", [(first, "")]))
     return out
+
+
+# the parts of an agenda item in minutes: the recommendation and the decision on it
+_RECOMMENDS = re.compile(r"^\W*(?:[\wæøåÆØÅ-]+\s+){0,4}indstiller\b|^\W*indstilling\b", re.I)
+_DECIDES = re.compile(r"^\W*(?:beslutning\b|udvalgets beslutning|godkendt|anbefales|taget til efterretning|"
+                      r"tiltrådt|vedtaget|[\wæøåÆØÅ. -]{2,60}\((?:[A-ZÆØÅ]{1,2})\) stillede ændringsforslag)", re.I)
+
+
+def _part(ch) -> str:
+    """'recommendation', 'decision' or '' for a passage of committee minutes."""
+    last = ch.section.rsplit(" > ", 1)[-1]
+    if re.match(r"indstilling", last, re.I) or _RECOMMENDS.search(ch.text[:200]):
+        return "recommendation"
+    if re.search(r"\bbeslutning\b|, pkt\. \d+\s*$", last, re.I) or _DECIDES.search(ch.text[:200]):
+        return "decision"
+    return ""
+
+
+def _agenda_item(chunks: list, i: int) -> list:
+    """The recommendation and the decision of the agenda item passage i belongs to, in
+    document order: the nearest recommendation at or before it (none past a decision of an
+    earlier item) and the decisions after that recommendation up to the next one."""
+    start = None
+    for j in range(i, -1, -1):
+        kind = _part(chunks[j])
+        if kind == "recommendation":
+            start = j
+            break
+        if kind == "decision" and j != i and _part(chunks[i]) != "decision":
+            return []
+        if kind == "decision" and j < i:
+            return []  # an earlier item's decision: this passage's item has no recommendation before it
+    if start is None:
+        return []
+    out = [chunks[start]]
+    for ch in chunks[start + 1:]:
+        kind = _part(ch)
+        if kind == "recommendation":
+            break
+        if kind == "decision":
+            out.append(ch)
+        elif len(out) > 1:
+            break  # past the decision block
+    return out if len(out) > 1 else []
+
+
+def _trim(text: str, limit: int) -> str:
+    """The passage's first sentences up to about `limit` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(". ", 0, limit)
+    return text[: cut + 1] if cut > limit // 2 else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 class Assistant:
@@ -272,7 +325,59 @@ class Assistant:
                     answer, hits = second, wider
             if llm is not None:
                 return llm.answer(q, hits, fallback=answer, on_token=on_token)
+            if q.answer_type == "decision" and not answer.abstained:
+                answer = self._with_agenda_item(q, answer)
         return answer
+
+    def _with_agenda_item(self, q: Question, answer: Answer) -> Answer:
+        """A decision in committee minutes is read with its agenda item: the recommendation
+        ("Forvaltningen indstiller, at målet hæves til 65 pct.") that "Indstillingen blev godkendt"
+        approves, and the decision block (amendments, votes, outcome) after the recommendation
+        the answer quoted. Both are found in document order around the cited passages, within
+        one item (between one recommendation and the next); the item whose recommendation and
+        decision say most of the question's words is the one added."""
+        catalog = self.store.catalog
+        cited = {c.chunk_id for c in answer.citations}
+        best: tuple[float, list] | None = None
+        seen: set[str] = set()
+        for c in answer.citations:
+            if c.doc_type != "committee_minutes" or c.chunk_id in seen:
+                continue
+            row = catalog.document_by_source(c.source)
+            if row is None:
+                continue
+            chunks = catalog.document_chunks(row["doc_id"])
+            at = next((i for i, ch in enumerate(chunks) if ch.chunk_id == c.chunk_id), None)
+            if at is None:
+                continue
+            seen.update(ch.chunk_id for ch in chunks)
+            for i in {at} | {j for j, ch in enumerate(chunks) if ch.chunk_id in cited}:
+                item = _agenda_item(chunks, i)
+                if not item:
+                    continue
+                text = " ".join(ch.text for ch in item)
+                got = self.extractive.scorer.covered(q, set(content_terms(text)), text)
+                score = len(got) / max(len(q.concepts), 1)
+                if best is None or score > best[0]:
+                    best = (score, item)
+        if best is None:
+            return answer
+        # the item, recommendation then decision, is the answer: sentences quoted from elsewhere
+        # (another item's "Taget til efterretning") give way to it
+        rows = catalog.chunks_by_id([ch.chunk_id for ch in best[1]])
+        citations: list[Citation] = []
+        lines = []
+        lang = "da" if q.language == "da" else "en"
+        for ch in best[1]:
+            row = rows.get(ch.chunk_id)
+            if row is None:
+                return answer
+            # the decision says what became of the recommendation: it gets the room
+            quote = _trim(ch.text, 240 if _part(ch) == "recommendation" else 520)
+            citations.append(Citation.of_row(len(citations) + 1, row, quote))
+            label = t(lang, "agenda_recommendation" if _part(ch) == "recommendation" else "agenda_decision")
+            lines.append(f"{label}: »{quote}« [{len(citations)}]")
+        return replace(answer, answer="\n\n".join(lines), citations=tuple(citations))
 
     def ask(self, question: str, *, history: list[tuple[str, str]] | None = None,
             filters: Filters | None = None, mode: str | None = None, on_token=None,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-TEMPLATE_VERSION = "4"
+TEMPLATE_VERSION = "5"
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "da": {
         "abstain": "Det kan jeg ikke besvare ud fra dokumenterne: {reason}",
+        "agenda_recommendation": "Indstillingen",
+        "agenda_decision": "Beslutningen",
         "reason_no_hits": "der er ingen dokumenter i samlingen endnu.",
         "reason_entity": "de nævner ikke {entities}.",
         "reason_coverage": "jeg fandt ingen passage, der handler om det, du spørger om.",
@@ -24,6 +26,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "en": {
         "abstain": "I cannot answer that from the documents: {reason}",
+        "agenda_recommendation": "The recommendation (in Danish)",
+        "agenda_decision": "The decision (in Danish)",
         "reason_no_hits": "the collection has no documents yet.",
         "reason_entity": "they do not mention {entities}.",
         "reason_coverage": "I found no passage about what you are asking.",

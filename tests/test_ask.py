@@ -318,3 +318,28 @@ def test_a_word_no_passage_holds_is_corrected_to_a_near_word_with_its_first_lett
     q = bot.correct_typos(analyse("Hvad kostede det at bygge huset?"))
     cost = next(c for c in q.concepts if c[0] == "kosted")
     assert "kost" in cost and "sted" not in cost, cost
+
+
+def test_a_decision_is_answered_with_its_agenda_items_recommendation_and_decision(tmp_path):
+    """"Indstillingen blev godkendt" says little alone: the answer gives the recommendation it
+    approves and the decision block (the amendment, the vote), of the item asked about, not the
+    next item's "Taget til efterretning"."""
+    from assistant.service import Assistant
+    from conftest import store_of
+
+    minutes = ("# Egby Kommune – Teknik- og Miljøudvalget, referat 10. marts 2026\n\n"
+               "## 21. Revision af mål for genanvendelse\n\n### Resumé\n\nForvaltningen foreslår at skærpe "
+               "målene for affald.\n\n### Indstilling\n\nForvaltningen indstiller,\n\n- at målet for genanvendelse "
+               "af husholdningsaffald i 2030 hæves fra 60 pct. til 65 pct.,\n- at der indføres et delmål om 55 pct. "
+               "i 2027.\n\n### Sagsfremstilling\n\nGenanvendelsen var 49,8 pct. i 2024. Affaldet sorteres nu i ti "
+               "fraktioner ved alle husstande.\n\n### Beslutning i Teknik- og Miljøudvalget den 10. marts 2026\n\n"
+               "Anne Holm (F) stillede ændringsforslag om et mål på 70 pct. Ændringsforslaget blev forkastet med 2 "
+               "stemmer mod 5. Indstillingen blev godkendt.\n\n"
+               "## 22. Orientering om takster for genbrugspladser\n\n### Resumé\n\nForvaltningen orienterer om "
+               "taksterne.\n\n### Indstilling\n\nForvaltningen indstiller, at orienteringen tages til efterretning.\n\n"
+               "### Beslutning i Teknik- og Miljøudvalget den 10. marts 2026\n\nTaget til efterretning.\n")
+    store = store_of(tmp_path, {"referat.md": minutes})
+    a = Assistant(store).ask("Hvad besluttede Teknik- og Miljøudvalget om målene for genanvendelse?")
+    assert not a.abstained, a.answer
+    assert "65 pct" in a.answer and "forkastet" in a.answer and "Taget til efterretning" not in a.answer, a.answer
+    assert len(a.citations) == 2 and all(c.source == "referat.md" for c in a.citations)
