@@ -330,7 +330,8 @@ def _join_wrapped(lines) -> str:
 # "Page 4 of 12", a page number alone beside a rule. A line that stands beside such a page mark
 # or a rule and comes back there on another page (the same but for its numbers) is one too
 _PAGE_MARK = re.compile(r"\b(?:side|page)\s+\d+(?:\s*(?:af|of|/)\s*\d+)?\s*$", re.I)
-_RULE_LINE = re.compile(r"^\s*[-=_—–]{8,}\s*$")
+# a rule across the page, or one per column of a table laid out with spaces ("------  ------")
+_RULE_LINE = re.compile(r"^\s*(?:[-=_—–]{8,}|[-=_—–]{3,}(?:\s+[-=_—–]{3,})+)\s*$")
 
 
 def _drop_running_heads(lines: list[str]) -> list[str]:

@@ -207,3 +207,13 @@ def test_a_line_that_comes_back_beside_rules_only_twice_is_text():
     text, _ = to_blocks(f"1 Godkendelse\n\nGodkendt.\nAfbud: Per Hansen (O)\n{rule}\n"
                         f"2 Budget\n\nGodkendt.\nAfbud: Per Hansen (O)\n{rule}\n3 Eventuelt\n\nIntet.\n")
     assert text.count("Afbud: Per Hansen (O)") == 2
+
+
+def test_a_table_ruled_per_column_keeps_its_header_and_rows():
+    text, blocks = to_blocks("Tabel 1. Indsamlet affald 2023 (tons)\n\n"
+                             "  Fraktion          Tons    Andel\n"
+                             "  ----------------  ------  -----\n"
+                             "  Madaffald         3.420   100 %\n"
+                             "  Papir             2.180    98 %\n")
+    assert [b.text for b in blocks if b.kind == "row"] == ["Fraktion: Madaffald; Tons: 3.420; Andel: 100 %",
+                                                           "Fraktion: Papir; Tons: 2.180; Andel: 98 %"]
