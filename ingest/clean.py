@@ -397,6 +397,13 @@ def _is_heading_line(text: str, first: bool, next_kind: str | None) -> int:
     return 0
 
 
+# a signature: a person's name (with a party letter) and role, as under a foreword or a letter
+_SIGNATURE = re.compile(r"(?:[A-ZÆØÅ][a-zæøåé]+(?:-[A-ZÆØÅ][a-zæøåé]+)?\s+){1,3}[A-ZÆØÅ][a-zæøåé]+"
+                        r"(?:\s+\([A-ZÆØÅ]{1,2}\))?,?\s+(?:[\wæøå-]+\s+){0,2}(?:borgmester|rådmand|formand|"
+                        r"næstformand|direktør|kommunaldirektør|minister|[\wæøå-]*minister|chef|[\wæøå-]*chef|"
+                        r"mayor|chair\w*|director|minister)(?:\s+for\s+[\wæøåÆØÅ -]{2,60})?", re.I)
+
+
 def to_blocks(text: str, *, detect_headings: bool = True, pages: bool = False,
               ocr_pages: frozenset[int] = frozenset()) -> tuple[str, list[Block]]:
     """Clean text (plain or markdown-like) into the document text and its blocks.
@@ -415,6 +422,8 @@ def to_blocks(text: str, *, detect_headings: bool = True, pages: bool = False,
             prev = typed[-1][1] if typed else ""
             if level == 2 and prev.rstrip().endswith(("”", '"', "»")) and len(t.split()) <= 8:
                 level = 0  # the speaker's name after a quotation, not a heading
+            if level == 2 and _SIGNATURE.fullmatch(t):
+                level = 0  # "Helle Ingvardsen (A) Borgmester" under a foreword: who signed it
             if level:
                 kind, lvl = "heading", level
         typed.append((kind, t, lvl, page))

@@ -217,3 +217,16 @@ def test_a_table_ruled_per_column_keeps_its_header_and_rows():
                              "  Papir             2.180    98 %\n")
     assert [b.text for b in blocks if b.kind == "row"] == ["Fraktion: Madaffald; Tons: 3.420; Andel: 100 %",
                                                            "Fraktion: Papir; Tons: 2.180; Andel: 98 %"]
+
+
+@pytest.mark.parametrize("signature", ["Helle Ingvardsen (A)\nBorgmester",
+                                       "Søren Weis Abildgaard (A)\nFormand for Børne- og Ungeudvalget",
+                                       "Jonas Friis Hedegaard\nBorgmester"])
+def test_the_signature_under_a_foreword_is_text_not_a_heading(signature):
+    """A foreword signed "Helle Ingvardsen (A) / Borgmester" names who wrote it: as a heading it
+    would head nothing and be no passage's text."""
+    text, blocks = to_blocks(f"Forord\n\nVi har lagt en plan for de næste fire år, og vi vil følges med borgerne.\n\n"
+                             f"{signature}\n\n1. Vores mål\n\nUdledningen skal halveres i 2030.\n")
+    sig = " ".join(signature.split())
+    assert any(b.kind == "paragraph" and b.text == sig for b in blocks), [(b.kind, b.text) for b in blocks]
+    assert any(b.kind == "heading" and b.text == "1. Vores mål" for b in blocks)
