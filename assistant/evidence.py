@@ -107,7 +107,7 @@ _ASKS_CHANGE = re.compile(r"\b(steg|faldt|stige|falde|stigning|fald|ændring\w*|
 # another after it, with no punctuation
 _CUT_OFF = re.compile(r"\b(fra|til|af|i|på|med|og|at|der|som|for|om|en|et|den|det|de|end|mod|"
                       r"the|of|to|from|and|a|an|in|on|with|by|than|that|which)\s*$", re.I)
-_SOURCE_CLAUSE = re.compile(r"\b(?:ifølge|i følge|according to|som det fremgår af|as stated in|based on)\s+([^,?]+)", re.I)
+SOURCE_CLAUSE = re.compile(r"\b(?:ifølge|i følge|according to|som det fremgår af|as stated in|based on)\s+([^,?]+)", re.I)
 
 
 _CONTEXT_TAIL = re.compile(r"\(([^()]{3,})\)\s*[?.!]*\s*$")
@@ -423,7 +423,7 @@ class EvidenceScorer:
         top = self.idf("\x00")
         # "..., ifølge Tangholms børne- og ungepolitik?": the words naming the source say where
         # to look, not what the answer is about
-        source = _SOURCE_CLAUSE.search(q.text)
+        source = SOURCE_CLAUSE.search(q.text)
         named = set(content_terms(source.group(1))) | set(content_terms(source.group(1), "en")) if source else set()
         cands = [i for i, soft in enumerate(q.soft) if not soft and not self.unknown(q.concepts[i], top)]
         # "Hvor mange ansatte har centret (kostede det at bygge Lyngly)?": the second part of a

@@ -6,7 +6,8 @@ import difflib
 import re
 from dataclasses import replace
 
-from assistant.evidence import _SOURCE_CLAUSE, EvidenceScorer, Unit, english_view, missing_qualifier, person_names
+from assistant.evidence import (SOURCE_CLAUSE, EvidenceScorer, Unit, english_view, missing_qualifier,
+                                person_names)
 from assistant.models import DOC_TYPE_WORDS, Answer, Citation, Hit
 from assistant.question import ASKS_NATIONAL, ASKS_SHARE, Question, role_words
 from assistant.templates import t
@@ -272,7 +273,7 @@ class ExtractiveAnswerer:
         documents whose title, issuer and kind say most of the source clause's words, when they
         say at least half of them and other retrieved documents say fewer (another body's
         document that quotes the same plan is not the source asked for)."""
-        source = _SOURCE_CLAUSE.search(q.text)
+        source = SOURCE_CLAUSE.search(q.text)
         if not source or not units:
             return units
         named = set(content_terms(source.group(1))) | set(content_terms(source.group(1), "en"))

@@ -10,7 +10,7 @@ from assistant.models import Answer, Citation
 from assistant.question import ASKS_SHARE, Question
 from ingest.models import Goal, Measurement
 from ingest.numbers import format_number, years_in
-from ingest.progress import Progress, goal_place, is_subpopulation, place_of, progress
+from ingest.progress import STATUS_LABELS, Progress, goal_place, is_subpopulation, place_of, progress
 from ingest.text import DA_STOP, EN_STOP, content_terms
 
 # "was it met?": a verb of reaching in the past or perfect, not "what does X want to achieve"
@@ -36,12 +36,8 @@ def _asks_group(text: str) -> bool:
 
     return bool(_AGE.search(text) or _GROUP_WORDS_ASK.search(text))
 
-_STATUS = {
-    "da": {"met": "Nået", "not_met": "Ikke nået", "on_track": "På vej", "off_track": "Bagud",
-           "not_yet": "Endnu ikke nået", "unknown": "Ukendt", "superseded": "Afløst"},
-    "en": {"met": "Met", "not_met": "Not met", "on_track": "On track", "off_track": "Off track",
-           "not_yet": "Not reached yet", "unknown": "Unknown", "superseded": "Superseded"},
-}
+# the status labels of the goals table, as an answer's first words
+_STATUS = {lang: {k: v[:1].upper() + v[1:] for k, v in labels.items()} for lang, labels in STATUS_LABELS.items()}
 _BOUND = {"da": {"at_most": "højst", "below": "under", "at_least": "mindst", "above": "over", "exactly": ""},
           "en": {"at_most": "at most", "below": "below", "at_least": "at least", "above": "above",
                  "exactly": ""}}

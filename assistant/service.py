@@ -70,8 +70,6 @@ def _agenda_item(chunks: list, i: int) -> list:
         if kind == "recommendation":
             start = j
             break
-        if kind == "decision" and j != i and _part(chunks[i]) != "decision":
-            return []
         if kind == "decision" and j < i:
             return []  # an earlier item's decision: this passage's item has no recommendation before it
     if start is None:
@@ -335,7 +333,7 @@ class Assistant:
         approves, and the decision block (amendments, votes, outcome) after the recommendation
         the answer quoted. Both are found in document order around the cited passages, within
         one item (between one recommendation and the next); the item whose recommendation and
-        decision say most of the question's words is the one added."""
+        decision say most of the question's words becomes the answer."""
         catalog = self.store.catalog
         cited = {c.chunk_id for c in answer.citations}
         best: tuple[float, list] | None = None

@@ -346,6 +346,7 @@ def _drop_running_heads(lines: list[str]) -> list[str]:
     pages = {i for i, k in zip(marks, shapes) if shapes.count(k) >= 2}
     rules = {i for i, x in enumerate(lines) if _RULE_LINE.match(x)}
     drop = set(pages)
+    marked = pages | rules
     # beside a page mark, twice is a pattern; beside a rule, which also closes a section
     # ("Afbud: ..." under two agenda items), three times
     for anchors, times in ((pages, 2), (rules, 3)):
@@ -355,7 +356,7 @@ def _drop_running_heads(lines: list[str]) -> list[str]:
                 j = i + step
                 while 0 <= j < len(lines) and not lines[j].strip():
                     j += step
-                if 0 <= j < len(lines) and j not in pages | rules and short(lines[j]):
+                if 0 <= j < len(lines) and j not in marked and short(lines[j]):
                     beside.setdefault(shape(lines[j]), set()).add(j)
         drop |= {j for js in beside.values() if len(js) >= times for j in js}
     return ["" if i in drop else x for i, x in enumerate(lines)]
@@ -399,9 +400,9 @@ def _is_heading_line(text: str, first: bool, next_kind: str | None) -> int:
 
 # a signature: a person's name (with a party letter) and role, as under a foreword or a letter
 _SIGNATURE = re.compile(r"(?:[A-ZÆØÅ][a-zæøåé]+(?:-[A-ZÆØÅ][a-zæøåé]+)?\s+){1,3}[A-ZÆØÅ][a-zæøåé]+"
-                        r"(?:\s+\([A-ZÆØÅ]{1,2}\))?,?\s+(?:[\wæøå-]+\s+){0,2}(?:borgmester|rådmand|formand|"
-                        r"næstformand|direktør|kommunaldirektør|minister|[\wæøå-]*minister|chef|[\wæøå-]*chef|"
-                        r"mayor|chair\w*|director|minister)(?:\s+for\s+[\wæøåÆØÅ -]{2,60})?", re.I)
+                        r"(?:\s+\([A-ZÆØÅ]{1,2}\))?,?\s+(?:[\wæøå-]+\s+){0,2}(?i:borgmester|rådmand|"
+                        r"(?:næst)?formand|(?:kommunal)?direktør|[\wæøå-]*minister|[\wæøå-]*chef|mayor|chair\w*|"
+                        r"director)(?:\s+for\s+[\wæøåÆØÅ -]{2,60})?")
 
 
 def to_blocks(text: str, *, detect_headings: bool = True, pages: bool = False,
