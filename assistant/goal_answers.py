@@ -10,6 +10,7 @@ from assistant.templates import t
 from assistant.question import ASKS_NATIONAL, Question
 from ingest.models import Goal
 from ingest.numbers import format_quantity
+from ingest.progress import place_in_lower_case
 from assistant.evidence import missing_qualifier, stem_match
 from ingest.text import content_terms
 from ingest.topics import BY_KEY
@@ -83,14 +84,7 @@ def select_goals(q: Question, goals: list[Goal], place=None) -> list[Goal]:
                       and any(of(g, e) for g in goals)), None)
     if not named and place is not None:
         # "hvad er tangholms nye mål …" typed in lower case: a word that is the place of some goal
-        places = {place(g).lower() for g in goals} - {"national"}
-        for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", q.text.lower()):
-            for cand in (w, w[:-1] if w.endswith("s") else ""):
-                if cand in places:
-                    named = cand
-                    break
-            if named:
-                break
+        named = place_in_lower_case(q.text, {place(g).lower() for g in goals} - {"national"})
     if named and named.lower() not in ("danmark", "denmark"):
         local = [g for g in pool if of(g, named)]
         if not local:

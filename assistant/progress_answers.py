@@ -10,8 +10,9 @@ from assistant.models import Answer, Citation
 from assistant.question import ASKS_SHARE, Question
 from ingest.models import Goal, Measurement
 from ingest.numbers import format_number, years_in
-from ingest.progress import STATUS_LABELS, Progress, goal_place, is_subpopulation, place_of, progress
-from ingest.text import DA_STOP, EN_STOP, content_terms
+from ingest.progress import (STATUS_LABELS, Progress, goal_place, is_subpopulation, place_in_lower_case,
+                             place_of, progress)
+from ingest.text import content_terms
 
 # "was it met?": a verb of reaching in the past or perfect, not "what does X want to achieve"
 _MET_ASK = re.compile(
@@ -335,14 +336,7 @@ def _named_place(text: str, measurements: list[Measurement]) -> str | None:
         base = word[:-1] if word.endswith("s") and word[:-1] in known else word
         if base in known:
             return base
-    # "how far off is lindeskov from its goal": a question typed in lower case
-    for word in re.findall(r"\b[a-zæøå]{5,}\b", text):
-        if word in DA_STOP or word in EN_STOP:
-            continue
-        for base in (word.capitalize(), word[:-1].capitalize() if word.endswith("s") else ""):
-            if base in known:
-                return base
-    return None
+    return place_in_lower_case(text, known)  # "how far off is lindeskov from its goal"
 
 
 class _Places(dict):

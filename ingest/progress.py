@@ -51,6 +51,21 @@ def place_of(text: str) -> str | None:
     return r.group(1) if r else None
 
 
+def place_in_lower_case(text: str, places) -> str | None:
+    """The place of `places` a question typed in lower case names ("hvad er tangholms mål",
+    "how far off is lindeskov"), as `places` spells it; a stop word is never one."""
+    from ingest.text import DA_STOP, EN_STOP
+
+    spelled = {p.lower(): p for p in places}
+    for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text.lower()):
+        if w in DA_STOP or w in EN_STOP:
+            continue
+        for cand in (w, w[:-1] if w.endswith("s") else ""):
+            if cand in spelled:
+                return spelled[cand]
+    return None
+
+
 def goal_place(g: Goal, doc_place: str | None = None) -> str:
     setter = (g.set_by or "").lower()
     if any(w in setter for w in ("regering", "minist", "folketing", "government", "parliament")):
