@@ -20,7 +20,7 @@ from assistant.templates import t
 from assistant.retrieve import Retriever
 from assistant.safety import sanitise
 from ingest.models import Goal
-from ingest.text import content_terms, stated_language
+from ingest.text import content_terms, split_sentences, stated_language
 from ingest.store import Store
 
 
@@ -87,12 +87,14 @@ def _agenda_item(chunks: list, i: int) -> list:
 
 
 def _trim(text: str, limit: int) -> str:
-    """The passage's first sentences up to about `limit` characters."""
+    """The passage's first sentences up to about `limit` characters (split_sentences: not at
+    "pct." or "10. marts")."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text.rfind(". ", 0, limit)
-    return text[: cut + 1] if cut > limit // 2 else text[:limit].rsplit(" ", 1)[0] + " …"
+    ends = [b for _, b in split_sentences(text) if b <= limit]
+    cut = ends[-1] if ends else 0
+    return text[:cut].rstrip() if cut > limit // 2 else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 class Assistant:
