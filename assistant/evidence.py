@@ -219,6 +219,36 @@ def missing_qualifier(q: Question, evidence: str) -> str | None:
     return None
 
 
+def group_mentions(q: Question, text: str) -> list[tuple[int, int]]:
+    """Where `text` names the sub-population the question narrows to (an age group, women or
+    men), as (start, end) spans; empty where the question names none or the text does not."""
+    from ingest.measurements import _AGE
+
+    if missing_qualifier(q, "") is None:
+        return []
+    candidates = list(_AGE.finditer(text)) + list(re.finditer(
+        r"\b(kvinde\w*|piger?|mænd\w*|drenge?|women|woman|girls?|female|men|boys?|male)\b", text, re.I))
+    return sorted((m.start(), m.end()) for m in candidates if missing_qualifier(q, m.group(0)) is None)
+
+
+# a figure is said of a group when nothing but a few words stand between them: "33,8 pct. af
+# kvinderne", "blandt kvinder var det 9,2 pct.", not "(38,6 pct.), hvoraf størstedelen er kvinder"
+_FIGURE_REACH = 20
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\b(mens|while|whereas|men|but|og|and)\b")
+
+
+def figure_distance(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> int | None:
+    """Characters between a figure at text[start:end] and the nearest group mention in `spans`
+    that no clause break separates from it; None where none is near enough to be its subject."""
+    best = None
+    for a, b in spans:
+        between = text[end:a] if a >= end else text[b:start] if b <= start else ""
+        if len(between) > _FIGURE_REACH or _CLAUSE_BREAK.search(between):
+            continue
+        best = len(between) if best is None else min(best, len(between))
+    return best
+
+
 def person_names(text: str) -> list[str]:
     names = []
     for m in _NAME.finditer(text):

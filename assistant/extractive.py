@@ -6,8 +6,8 @@ import difflib
 import re
 from dataclasses import replace
 
-from assistant.evidence import (SOURCE_CLAUSE, EvidenceScorer, Unit, english_view, missing_qualifier,
-                                person_names)
+from assistant.evidence import (SOURCE_CLAUSE, EvidenceScorer, Unit, english_view, figure_distance,
+                                group_mentions, missing_qualifier, person_names)
 from assistant.models import DOC_TYPE_WORDS, Answer, Citation, Hit
 from assistant.question import ASKS_NATIONAL, ASKS_SHARE, Question, role_words
 from assistant.templates import t
@@ -101,7 +101,8 @@ class ExtractiveAnswerer:
             english = english_view(q) if q.language == "da" else q
             sayable = [i for i in key if english.concepts[i] != q.concepts[i]]
             units = [u for u in units if any(i in u.covered for i in key)
-                     or (hits[u.hit].language == "en" != q.language and not sayable)]
+                     or (hits[u.hit].language == "en" != q.language and not sayable)
+                     or self._narrows_topic(q, u, scored, key)]
         units = self._on_topic(q, units, hits)
         if units and self._asks_national(q, hits):
             # the country's figure or goal: from a national document, or a sentence that says it
@@ -141,6 +142,10 @@ class ExtractiveAnswerer:
                 # a sentence that names the group itself before its neighbours in the passage
                 # ("9,2 pct. blandt kvinder og 6,4 pct. blandt mænd" before the figure for all)
                 own = [u for u in narrowed if missing_qualifier(q, u.text) is None]
+                if q.answer_type == "amount":
+                    # of those, one that gives the group its own figure ("33,8 pct. af kvinderne")
+                    # before one that only mentions the group ("hvoraf størstedelen er kvinder")
+                    own.sort(key=lambda u: not _figure_for_group(q, u.text))
                 narrowed = own + [u for u in narrowed if u not in own]
             units = narrowed
         if not units or units[0].coverage < self.min_coverage:
@@ -188,7 +193,12 @@ class ExtractiveAnswerer:
                 # "how many … in 2025?": a figure stated for another year is not the answer. The
                 # sentences stating the asked year come first, then those stating no year; when
                 # the best figure left is for other years only, say so rather than quote it
-                units.sort(key=lambda u: (u not in typed, _year_fit(_stated_years(u, hits), years[0])))
+                # a sentence naming the group asked about stays before one for everyone of that year
+                # ("12,6 pct. blandt borgere på 80 år og derover" under the paragraph on 2025)
+                group = missing_qualifier(q, "") is not None
+                units.sort(key=lambda u: (u not in typed, _year_fit(_stated_years(u, hits), years[0]) == 2,
+                                          group and missing_qualifier(q, u.text) is not None,
+                                          _year_fit(_stated_years(u, hits), years[0])))
                 if _year_fit(_stated_years(units[0], hits), years[0]) == 2:
                     told = sorted({y for u in typed for y in _YEAR.findall(u.text)})
                     return [], "reason_year", {"year": years[0], "years": ", ".join(told[-5:])}
@@ -220,6 +230,18 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(u)
         return chosen, None, {}
+
+    # how far back a sentence for a group may find its topic: the sentences just before it
+    group_topic_reach = 300
+
+    def _narrows_topic(self, q: Question, u: Unit, scored: list[Unit], key: list[int]) -> bool:
+        """"Blandt borgere på 80 år og derover var andelen 12,6 pct." after the sentences on
+        loneliness: a sentence naming the group the question asks about continues the topic of
+        the sentence just before it in its passage, which has the key words it lacks."""
+        if missing_qualifier(q, "") is None or missing_qualifier(q, u.text) is not None:
+            return False
+        return any(o.hit == u.hit and o.end <= u.start and u.start - o.end <= self.group_topic_reach
+                   and any(i in o.covered for i in key) for o in scored)
 
     def _asks_national(self, q: Question, hits: list[Hit]) -> bool:
         """The question asks for the country's figure or goal and names no municipality."""
@@ -424,6 +446,13 @@ def _years(q: Question) -> list[str]:
     return [e for e in q.entities if _YEAR.fullmatch(e)]
 
 
+def _figure_for_group(q: Question, text: str) -> bool:
+    """The text gives the question's group a figure of its own (see figure_distance)."""
+    spans = group_mentions(q, text)
+    return any(figure_distance(text, m.start, m.end, spans) is not None
+               for m in find_quantities(text) if m.quantity.unit)
+
+
 def _overlap(a: str, b: str) -> bool:
     wa, wb = set(words(a)), set(words(b))
     return len(wa & wb) / max(1, min(len(wa), len(wb))) > 0.7
@@ -452,6 +481,12 @@ def short_answer(q: Question, unit: Unit, hit_date: str | None = None, hit_text:
             qs = [m for m in qs if m.quantity.unit not in share]
         else:  # "hvor stor en andel": a share, never the count beside it ("6.880 personer")
             qs = [m for m in qs if m.quantity.unit in share]
+        spans = group_mentions(q, text)
+        said = [(d, m) for m in qs if (d := figure_distance(text, m.start, m.end, spans)) is not None]
+        if said:
+            # "Blandt mændene var 59,4 pct. …, mens det gjaldt 33,8 pct. af kvinderne" asked about
+            # women: the figure said of the asked group
+            return min(said, key=lambda dm: dm[0])[1].raw
         return qs[0].raw if qs else None
     if q.answer_type == "when":
         dates = find_dates(text)

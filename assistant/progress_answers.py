@@ -28,14 +28,34 @@ _DISTANCE_ASK = re.compile(r"\b(how far|hvor langt|hvor tæt|how close|the gap|r
                            r"distance (to|from))\b", re.I)
 _CHANGE_ASK = re.compile(r"\b(steg|faldt|stigning|fald|ændring|udvikling|rose|fell|increase|decrease|"
                          r"change|grow|grew|drop)\w*", re.I)
-_GROUP_WORDS_ASK = re.compile(r"\b(unge|young|youth|børn|children|ældre|elderly|kvinder|women|mænd|men|"
-                              r"heraf|among)\b", re.I)
+# group words in their plain and definite forms ("kvinderne", "børnene")
+_GROUP_WORDS_ASK = re.compile(r"\b(unge|young|youth|børn(?:ene)?|children|ældre|elderly|kvinde(?:r|rne)?|women|"
+                              r"mænd(?:ene)?|men|piger(?:ne)?|drenge(?:ne)?|girls|boys|heraf|among)\b", re.I)
 
 
-def _asks_group(text: str) -> bool:
+def _group_words(text: str, language: str | None = None) -> list[str]:
+    """The group words of a text; in Danish, "men" is "but" and names no one."""
+    found = _GROUP_WORDS_ASK.findall(text)
+    return [w for w in found if not (language == "da" and w.lower() == "men")]
+
+
+def _asks_group(q: Question) -> bool:
     from ingest.measurements import _AGE
 
-    return bool(_AGE.search(text) or _GROUP_WORDS_ASK.search(text))
+    return bool(_AGE.search(q.text) or _group_words(q.text, q.language))
+
+
+def _same_population(q: Question, scope: str) -> bool:
+    """A sub-population record ("kvinder", "18-24 år") is the one the question asks about: its
+    age or gender is the asked one, and a group word the question uses ("unge") is its word."""
+    from assistant.evidence import missing_qualifier
+
+    if missing_qualifier(q, scope) is not None:
+        return False
+    asked = {w.lower()[:4] for w in _group_words(q.text, q.language)} - {"hera", "amon"}
+    said = {w.lower()[:4] for w in _group_words(scope)}
+    return not (asked and said) or bool(asked & said)
+
 
 # the status labels of the goals table, as an answer's first words
 _STATUS = {lang: {k: v[:1].upper() + v[1:] for k, v in labels.items()} for lang, labels in STATUS_LABELS.items()}
@@ -87,7 +107,7 @@ class ProgressAnswerer:
         if not chosen:
             return None
         places = _Places(self.doc_place)
-        asks_group = _asks_group(q.text)
+        asks_group = _asks_group(q)
         ranked = sorted(by_relevance(q, chosen), key=lambda g: -_coverage(q, g))
         # the goal asked about: for everybody unless the question names a group, one with a number
         # ... and with the deadline the question names ("målet for skoleåret 2024/25", "the 2030 target")
@@ -236,7 +256,7 @@ class ProgressAnswerer:
             return None
         year = years.pop()
         named = place_of(q.text) or _named_place(q.text, measurements)
-        asks_group = _asks_group(q.text)
+        asks_group = _asks_group(q)
         asks_change = bool(_CHANGE_ASK.search(q.text))
         asks_share = bool(ASKS_SHARE.search(q.text))
         names = [e for e in q.entities if not e[:1].isdigit()]
@@ -255,7 +275,7 @@ class ProgressAnswerer:
             if (m.kind == "change") != asks_change or (not asks_change and (m.kind == "share") != asks_share):
                 continue
             sub = is_subpopulation(m.scope)
-            if sub != asks_group:
+            if sub != asks_group or (sub and not _same_population(q, m.scope)):
                 continue
             where = places.get(m.doc_id) if sub else m.scope
             if named and (where or "").lower() != named.lower():

@@ -10,7 +10,7 @@ from dataclasses import replace
 import re
 
 from assistant.citations import merge
-from assistant.conversation import is_follow_up, standalone
+from assistant.conversation import is_follow_up, restated, standalone
 from assistant.evidence import make_idf
 from assistant.extractive import ExtractiveAnswerer, abstain
 from assistant.goal_answers import GoalAnswerer
@@ -406,11 +406,14 @@ class Assistant:
         # a follow-up is answered in the language it was asked in, though the question it is
         # rewritten into borrows the previous (perhaps other-language) question's words
         language = stated_language(text) if follow_up else None
+        # "and in 2021?" rewritten as the last question for 2021 is a whole question, not one
+        # whose words are partly the last question's
+        partial = follow_up and not restated(text, history)
         if len(parts) > 1:
-            answers = [self._answer(p, filters, mode, on_token, follow_up, language, llm) for p in parts]
+            answers = [self._answer(p, filters, mode, on_token, partial, language, llm) for p in parts]
             answer = merge(answers, full)
         else:
-            answer = self._answer(full, filters, mode, on_token, follow_up, language, llm)
+            answer = self._answer(full, filters, mode, on_token, partial, language, llm)
         q = analyse(full, language)
         notice = None
         if q.language not in ("da", "en"):

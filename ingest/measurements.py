@@ -56,9 +56,27 @@ def age_phrases(text: str) -> list[str]:
 
 
 # a group word names a sub-population where it is part of a total: "heraf 310 unge", "blandt unge"
-_GROUP = re.compile(r"\b(?:heraf|blandt|among|of whom|of them|af dem|af disse|including)\s+(?:\S+\s+){0,3}?"
-                    r"((?:unge|young people|youth|børn|children|ældre|elderly|kvinder|women|mænd|men)"
+# "blandt mændene", "33,8 pct. af kvinderne": a gender after "af"; not "8,1 pct. af de unge", the
+# whole population a share is of
+_GROUP = re.compile(r"\b(?:(?:heraf|blandt|among|of whom|of them|af dem|af disse|including)\s+(?:\S+\s+){0,3}?"
+                    r"(?=\w)|(?:af|of)\s+(?:de\s+|the\s+)?(?=kvinde|mænd|pige|dreng|women|men\b|girls|boys))"
+                    r"((?:unge|young people|youth|børn(?:ene)?|children|ældre|elderly|kvinde(?:r|rne)?|women|"
+                    r"mænd(?:ene)?|men|piger(?:ne)?|drenge(?:ne)?|girls|boys)"
                     r"(?:\s+(?:under|over)\s+\d{1,2}(?:\s*år)?)?)\b", re.I)
+_GROUP_WORD = re.compile(r"\b(?:unge|young people|youth|børn(?:ene)?|children|ældre|elderly|kvinde(?:r|rne)?|"
+                         r"women|mænd(?:ene)?|men|piger(?:ne)?|drenge(?:ne)?|girls|boys)\b", re.I)
+# a group named in its definite form ("kvinderne") is scoped by its plain one ("kvinder")
+_DEFINITE_GROUP = {"børnene": "børn", "kvinderne": "kvinder", "kvinde": "kvinder", "mændene": "mænd",
+                   "pigerne": "piger", "drengene": "drenge"}
+# a table row for a group: "Kvinder (pct.)", "Unge under 25 år"
+_GROUP_LABEL = re.compile(r"(unge|børn|ældre|kvinder|mænd|piger|drenge|women|men|girls|boys|young people)"
+                          r"(?:\s*\([^)]*\))?", re.I)
+
+
+def _group_scope(word: str) -> str:
+    head, _, rest = word.partition(" ")
+    plain = _DEFINITE_GROUP.get(head.lower(), head.lower())
+    return f"{plain} {rest}".strip()
 _PHONE_NUMBER = re.compile(r"(?<![\d.,])\d{2}(?: \d{2}){3}(?![\d.,])|\+45\s?\d[\d ]{7,}")
 _DENOMINATOR = re.compile(r"\b(?:af alle|of all)\s+$", re.I)
 _REGION = re.compile(r"\b(Region [A-ZÆØÅ][a-zæøå]+|Region Hovedstaden|Region Sjælland)\b")
@@ -133,9 +151,14 @@ def _baseline_measurement(doc: Document, g, doc_scope: str) -> Measurement | Non
 
 
 def _reference_year(doc: Document) -> int | None:
-    """The year a release or report is about: the latest year its title names, else its
-    date's year, else the year its text names most often."""
+    """The year a release or report is about: the latest year its title (or its first
+    headings) names, else its date's year, else the year its text names most often."""
     in_title = [int(y) for y in _YEAR.findall(doc.title)]
+    if not in_title:
+        # a release titled by its masthead ("NYT fra Danmarks Statistik") names its year in its
+        # first headings ("Anbringelser af børn og unge 2024")
+        heads = [b.text for b in doc.blocks[:12] if b.kind == "heading"][:3]
+        in_title = [int(y) for h in heads for y in _YEAR.findall(h)]
     if in_title:
         return max(in_title)
     if doc.date:
@@ -180,7 +203,10 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
         # "Det er et fald på 97 i forhold til året før": the year of the sentence pointed to
         years = [(-1000, prev_years[-1])]
     if not years:
-        # "... faldt til 388." after a sentence on the 2026 count: the paragraph's last year
+        # "... faldt til 388." after a sentence on the 2026 count: the paragraph's last year,
+        # else the year the document is about
+        paragraph_years = [y for _, y in years_in(block.text[:a])]
+        context_year = paragraph_years[-1] if paragraph_years else context_year
         if context_year and re.search(r"\b(faldt|steg|var|blev|udgjorde|opgjort|fell|rose|was|were)\b",
                                       sentence, re.I):
             years = [(-1000, context_year)]
@@ -250,7 +276,7 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
         kind = "change" if change else ("share" if unit == "%" else "count")
         if english and re.fullmatch(r"\d{1,3}(?:,\d{3})+", m.raw.split()[0]):
             value = float(m.raw.split()[0].replace(",", ""))  # "5,410 people": thousands
-        scope = _scope(clause, doc_scope, sentence)
+        scope = _scope(clause, doc_scope, sentence, at=m.start - sentence.find(clause))
         topic = classify(f"{indicator} {prev} {sentence}")
         if topic.key == "other":
             topic = classify(f"{heading} {doc.title}")
@@ -283,6 +309,8 @@ def _row_measurements(doc: Document, chunks: ChunkIndex, block: Block, heading: 
         row_scope = label
     elif label and _AGE.fullmatch(label.strip()):
         row_scope = label.strip()
+    elif label and _GROUP_LABEL.fullmatch(label.strip()):
+        row_scope = _group_scope(_GROUP_LABEL.fullmatch(label.strip()).group(1))
     found = []
     for head, cell in cells[1:]:
         if _TARGET_HEADER.search(head) or re.search(r"\b(højst|mindst|at most|at least)\b", cell, re.I):
@@ -445,16 +473,27 @@ def _clause(sentence: str, start: int, end: int) -> str:
     return sentence[left:right]
 
 
-def _scope(clause: str, doc_scope: str, sentence: str = "") -> str:
+def _scope(clause: str, doc_scope: str, sentence: str = "", at: int | None = None) -> str:
     """A sub-population of the number's clause (an age group, "heraf unge"), else a
-    municipality or region it names, else one the sentence names, else the document's."""
+    municipality or region it names, else one the sentence names, else the document's. Of
+    several groups in the clause ("heraf 446 mænd og 166 kvinder"), the one nearest the number
+    at position `at` of the clause."""
     for text in (clause, sentence):  # an age group may stand in the sentence's subject
         for age in _AGE.finditer(text):
             if not _DENOMINATOR.search(text[:age.start()]):
                 return " ".join(age.group(0).split())
     group = _GROUP.search(clause)
     if group:
-        return group.group(1)
+        words = list(_GROUP_WORD.finditer(clause, group.start(1)))
+        if at is None or at < 0 or len(words) < 2:
+            return _group_scope(group.group(1))
+        # "446 mænd og 166 kvinder": the group word after the number, with no number between;
+        # else the nearest one before it ("blandt kvinderne var andelen 24 pct.")
+        after = [w for w in words if w.start() > at and not re.search(
+            r"\d", re.sub(r"^[\d.,]+", "", clause[at:w.start()]))]
+        before = [w for w in words if w.end() <= at]
+        near = after[0] if after else before[-1] if before else words[0]
+        return _group_scope(near.group(0))
     for text in (clause, sentence):
         region = _REGION.search(text)
         muni = _MUNICIPALITY.search(text)

@@ -25,7 +25,8 @@ from ingest.measurements import _AGE, _MUNICIPALITY, _REGION
 from ingest.models import Goal, Measurement
 from ingest.text import content_terms
 
-_GROUP_WORDS = re.compile(r"\b(unge|young|youth|børn|children|ældre|elderly|kvinder|women|mænd|men)\b", re.I)
+_GROUP_WORDS = re.compile(r"\b(unge|young|youth|børn|children|ældre|elderly|kvinder|women|mænd|men|piger|drenge|"
+                          r"girls|boys)\b", re.I)
 _COUNT_UNITS = {"", "persons", "deaths", "days", "places", "households", "cases", "dwellings",
                 "schools", "weeks", "months", "tonnes", "kr.", "million kr."}
 

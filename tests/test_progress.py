@@ -409,3 +409,71 @@ def test_a_municipality_a_question_names_is_found_in_any_case(question, place):
 
     figures = _figures("I oktober 2026 var der 1.263 borgere på kontanthjælp i Lindeskov Kommune.")
     assert _named_place(question, figures) == place
+
+
+def test_a_follow_up_for_another_year_or_group_is_the_last_question_asked_anew():
+    """'And how many was it in 2021?' after a question about 2025 is that question about 2021;
+    'og året før?' counts back from its year; 'Og blandt kvinderne?' narrows it to women; a new
+    age group replaces the old one. A follow-up with words of its own is not rewritten so."""
+    from assistant.conversation import restated, standalone
+
+    last = [("How many people received a cash benefit in Denmark at the end of 2025?", "")]
+    assert standalone("And how many was it in 2021?", last) == \
+        "How many people received a cash benefit in Denmark at the end of 2021?"
+    assert restated("And how many was it in 2021?", last)
+    before = [("Hvor mange børn var anbragt uden samtykke ved udgangen af 2024?", "")]
+    assert standalone("og året før?", before) == "Hvor mange børn var anbragt uden samtykke ved udgangen af 2023?"
+    share = [("Hvor stor en andel af flygtningene var i job i 2026?", "")]
+    assert standalone("Og blandt kvinderne?", share) == "Hvor stor en andel af flygtningene var i job i 2026 blandt kvinderne?"
+    ages = [("Hvor stor en andel af de ældre over 65 i Egby var ofte uønsket alene i 2025?", "")]
+    assert standalone("Og hvad med dem på 80 år og derover?", ages) == \
+        "Hvor stor en andel af de ældre 80 år og derover i Egby var ofte uønsket alene i 2025?"
+    target = [("What is Egby's target for the share of refugees in work after three years?", "")]
+    assert not restated("And for the Danish module tests?", target)
+    assert not restated("Og hvor mange af dem var kvinder?", share)  # a question of its own
+    assert not restated("Who chaired the committee in 2021?", last)
+
+
+def test_figures_for_several_groups_in_one_sentence_each_get_their_own_group():
+    """'heraf 446 mænd og 166 kvinder': each number is of the group named after it; '33,8 pct.
+    af kvinderne' is of women; a table row labelled by a group is that group's; '8,1 pct. af de
+    unge' is a share of everyone in the age group, not of a sub-group."""
+    found = {m.value: m.scope for m in measurements_from_text(
+        "# Selvmord\n\nI 2024 døde 612 personer ved selvmord i Danmark, heraf 446 mænd og 166 kvinder.\n\n"
+        "Blandt mændene var 59,4 pct. i job efter tre år i 2026, mens det gjaldt 33,8 pct. af kvinderne.\n")}
+    assert (found[612], found[446], found[166]) == ("national", "mænd", "kvinder"), found
+    assert (found[59.4], found[33.8]) == ("mænd", "kvinder"), found
+    rows = {(m.value, m.year): m.scope for m in measurements_from_text(
+        "# Beskæftigelse\n\n| Gruppe | 2025 | 2026 |\n|---|---|---|\n| I alt (pct.) | 45,8 | 47,3 |\n"
+        "| Kvinder (pct.) | 32,7 | 33,8 |\n")}
+    assert rows[(33.8, 2026)] == "kvinder" and rows[(47.3, 2026)] != "kvinder", rows
+    whole = {m.value: m.scope for m in measurements_from_text(
+        "# Unge\n\nI 2025 udgjorde gruppen 8,1 procent af de unge i Egby Kommune.\n")}
+    assert whole[8.1] == "Egby", whole
+
+
+def test_a_figure_without_a_year_takes_its_paragraphs_year_or_the_releases_headline_year():
+    """A statistics release titled by its masthead and dated the year after names the year it is
+    about in its headline; '… ved årets udgang mod 2.391 året før' after a sentence on 2024 is
+    2024 and 2023."""
+    found = {m.value: m.year for m in measurements_from_text(
+        "# NYT fra Danmarks Statistik\n\n**28. oktober 2025**\n\n## Anbringelser af børn og unge 2024\n\n"
+        "Andelen uden samtykke steg fra 22,3 pct. i 2023 til 23,0 pct. i 2024. I alt var 2.433 børn "
+        "anbragt uden samtykke ved årets udgang mod 2.391 året før.\n\n"
+        "Der var i alt 10.589 anbragte børn og unge.\n")}
+    assert (found[2433], found[2391]) == (2024, 2023), found
+
+
+def test_a_follow_up_about_women_answers_with_the_womens_figure_through_the_real_store(tmp_path):
+    from assistant.service import Assistant
+    from conftest import store_of
+
+    store = store_of(tmp_path, {"nyt.md": (
+        "# Flere flygtninge i job\n\n## Beskæftigelse for flygtninge, 2. kvartal 2026\n\n"
+        "I 2. kvartal 2026 var 47,3 pct. af flygtningene med tre års ophold i beskæftigelse på landsplan. "
+        "Selve flygtningene har en højere beskæftigelse (51,2 pct.) end de familiesammenførte (38,6 pct.), "
+        "hvoraf de fleste er kvinder.\n\n"
+        "Blandt mændene var 59,4 pct. i job efter tre år, mens det gjaldt 33,8 pct. af kvinderne.\n")})
+    last = "Hvor stor en andel af flygtningene med tre års ophold var i beskæftigelse på landsplan i 2. kvartal 2026?"
+    a = Assistant(store).ask("Og blandt kvinderne?", history=[(last, "47,3 pct.")])
+    assert not a.abstained and "33,8" in a.answer.split("\n")[0], a.answer
