@@ -219,6 +219,11 @@ def missing_qualifier(q: Question, evidence: str) -> str | None:
     return None
 
 
+# "aged 60 or over", "60 years and older", "65 år eller ældre"
+_AGE_OR_OVER = re.compile(r"\b(?:aged\s+)?\d{1,2}\s*(?:years?\s+|år\s+)?(?:or|and|og|eller)\s+"
+                          r"(?:over|older|above|derover|ældre)\b", re.I)
+
+
 def group_mentions(q: Question, text: str) -> list[tuple[int, int]]:
     """Where `text` names the sub-population the question narrows to (an age group, women or
     men), as (start, end) spans; empty where the question names none or the text does not."""
@@ -226,15 +231,16 @@ def group_mentions(q: Question, text: str) -> list[tuple[int, int]]:
 
     if missing_qualifier(q, "") is None:
         return []
-    candidates = list(_AGE.finditer(text)) + list(re.finditer(
+    candidates = list(_AGE.finditer(text)) + list(_AGE_OR_OVER.finditer(text)) + list(re.finditer(
         r"\b(kvinde\w*|piger?|mænd\w*|drenge?|women|woman|girls?|female|men|boys?|male)\b", text, re.I))
     return sorted((m.start(), m.end()) for m in candidates if missing_qualifier(q, m.group(0)) is None)
 
 
 # a figure is said of a group when nothing but a few words stand between them: "33,8 pct. af
-# kvinderne", "blandt kvinder var det 9,2 pct.", not "(38,6 pct.), hvoraf størstedelen er kvinder"
+# kvinderne", "blandt kvinder var det 9,2 pct.", "Aged 60 or over: 702", not "(38,6 pct.), hvoraf
+# størstedelen er kvinder"
 _FIGURE_REACH = 20
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\b(mens|while|whereas|men|but|og|and)\b")
+_CLAUSE_BREAK = re.compile(r"[,;()\[\]]|\b(mens|while|whereas|men|but|og|and)\b")
 
 
 def figure_distance(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> int | None:
@@ -330,6 +336,10 @@ def type_fit(q: Question, text: str, section: str, doc_date: str | None = None) 
                     return 1.0
             if word in _SHARE_HEADS:
                 return 1.0 if any(m.quantity.unit == "%" for m in mentions) else 0.2
+            if not share_asked and set(content_terms(section)) & set(stems):
+                # "Aldersgruppe: Under 25 år; 2023: 21" under "Narkotikarelaterede dødsfald
+                # fordelt på alder": the heading names what the row's numbers count
+                return 0.7
             # the head word untranslated or misspelt ("ppl"): the question's other concepts near
             # the number are weaker evidence that it is the one asked for
             return 0.7 if _number_near(q, text, mentions) else 0.3

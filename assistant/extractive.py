@@ -102,7 +102,7 @@ class ExtractiveAnswerer:
             sayable = [i for i in key if english.concepts[i] != q.concepts[i]]
             units = [u for u in units if any(i in u.covered for i in key)
                      or (hits[u.hit].language == "en" != q.language and not sayable)
-                     or self._narrows_topic(q, u, scored, key)]
+                     or self._narrows_topic(q, u, scored, key, hits)]
         units = self._on_topic(q, units, hits)
         if units and self._asks_national(q, hits):
             # the country's figure or goal: from a national document, or a sentence that says it
@@ -170,8 +170,8 @@ class ExtractiveAnswerer:
                 return [], "reason_coverage", {}
             units = on_topic
         if q.answer_type in _TYPED:
-            typed = [u for u in units if u.type_fit >= self.min_type_fit
-                     and u.coverage >= self.min_coverage * 0.8]
+            typed = [u for u in units if (u.type_fit >= self.min_type_fit and u.coverage >= self.min_coverage * 0.8)
+                     or (q.answer_type == "amount" and self._group_line(q, u, scored))]
             if not typed:
                 # "The agreement introduces a right for X." then "The new right takes effect on
                 # <date>.": the kind of answer asked for stands in the next sentence
@@ -234,14 +234,28 @@ class ExtractiveAnswerer:
     # how far back a sentence for a group may find its topic: the sentences just before it
     group_topic_reach = 300
 
-    def _narrows_topic(self, q: Question, u: Unit, scored: list[Unit], key: list[int]) -> bool:
+    def _narrows_topic(self, q: Question, u: Unit, scored: list[Unit], key: list[int], hits: list[Hit]) -> bool:
         """"Blandt borgere på 80 år og derover var andelen 12,6 pct." after the sentences on
         loneliness: a sentence naming the group the question asks about continues the topic of
         the sentence just before it in its passage, which has the key words it lacks."""
         if missing_qualifier(q, "") is None or missing_qualifier(q, u.text) is not None:
             return False
+        if any(o.hit == u.hit and o.end <= u.start and u.start - o.end <= self.group_topic_reach
+               and any(i in o.covered for i in key) for o in scored):
+            return True
+        # or the passage's heading and title say it ("Narkotikarelaterede dødsfald 2024")
+        context = hits[u.hit].context()
+        return bool(set(key) & self.scorer.covered(q, set(content_terms(context)), context))
+
+    def _group_line(self, q: Question, u: Unit, scored: list[Unit]) -> bool:
+        """"• Aged 60 or over: 702 (2024: 611)" in a list of key figures on homelessness: a unit
+        naming the group asked about, below a unit of its passage that covers the question, has
+        that unit's topic and counts what it counts (its own words are the group and the figure)."""
+        if not _figure_for_group(q, u.text):
+            return False
         return any(o.hit == u.hit and o.end <= u.start and u.start - o.end <= self.group_topic_reach
-                   and any(i in o.covered for i in key) for o in scored)
+                   and o.coverage >= self.min_coverage * 0.8 and o.type_fit >= self.min_type_fit
+                   for o in scored)
 
     def _asks_national(self, q: Question, hits: list[Hit]) -> bool:
         """The question asks for the country's figure or goal and names no municipality."""
@@ -449,8 +463,8 @@ def _years(q: Question) -> list[str]:
 def _figure_for_group(q: Question, text: str) -> bool:
     """The text gives the question's group a figure of its own (see figure_distance)."""
     spans = group_mentions(q, text)
-    return any(figure_distance(text, m.start, m.end, spans) is not None
-               for m in find_quantities(text) if m.quantity.unit)
+    return any(figure_distance(text, m.start, m.end, spans) is not None for m in find_quantities(text)
+               if not any(a <= m.start < b for a, b in spans))  # not the group's own age
 
 
 def _overlap(a: str, b: str) -> bool:

@@ -343,3 +343,27 @@ def test_a_decision_is_answered_with_its_agenda_items_recommendation_and_decisio
     assert not a.abstained, a.answer
     assert "65 pct" in a.answer and "forkastet" in a.answer and "Taget til efterretning" not in a.answer, a.answer
     assert len(a.citations) == 2 and all(c.source == "referat.md" for c in a.citations)
+
+
+def test_a_count_for_an_age_group_comes_from_the_line_or_row_that_names_the_group(tmp_path):
+    """'How many aged 60 or over …' over a list of key figures on homelessness: the list's line
+    for that group answers, though its own words are only the group and the figures; and a table
+    row for 'Under 25 år' under a caption naming the deaths counted answers 'how many under 25 died'."""
+    from assistant.service import Assistant
+    from conftest import store_of
+
+    store = store_of(tmp_path, {
+        "count.md": "# Homeless count 2026\n\nThe national count of homeless people in week 6 2026 found more "
+                    "homeless people than ever.\n\n## Key figures from the 2026 count\n\n"
+                    "- Total homeless: 6,247 (2024: 5,989)\n- Rough sleepers: 531 (2024: 478)\n"
+                    "- Aged 60 or over: 702 (2024: 611)\n",
+        "doede.md": "# Flere unge døde af narkotika\n\nAntallet af narkotikarelaterede dødsfald steg i 2024 "
+                    "til 287.\n\n### Tabel 2. Narkotikarelaterede dødsfald fordelt på alder\n\n"
+                    "| Aldersgruppe | 2023 | 2024 |\n|---|---|---|\n| Under 25 år | 21 | 30 |\n"
+                    "| 25-34 år | 48 | 55 |\n| I alt | 262 | 287 |\n",
+    })
+    bot = Assistant(store)
+    a = bot.ask("Hvor mange hjemløse på 60 år eller derover blev der talt i 2024, og hvor mange i 2026?")
+    assert "702" in a.answer.split("\n")[0] and "611" in a.answer.split("\n")[0], a.answer
+    b = bot.ask("Hvor mange under 25 år døde af narkotika i 2023 og i 2024?")
+    assert "21" in b.answer.split("\n")[0] and "30" in b.answer.split("\n")[0], b.answer
