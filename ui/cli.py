@@ -291,8 +291,10 @@ def eval_cmd(
                                       "'progress' (goal progress: evals/progress over both "
                                       "collections), 'fresh' (evals/fresh, other policy areas, "
                                       "over all three collections), 'blind' (evals/blind, written "
-                                      "after the last answer-engine changes, over all four) or "
-                                      "'civic' (evals/civic, a fifth by other authors, over all five)."),
+                                      "after the last answer-engine changes, over all four), "
+                                      "'civic' (evals/civic, a fifth by other authors, over all five) or "
+                                      "'field' (evals/field, a sixth weighted to goal progress and "
+                                      "near misses, over all six)."),
     questions: Optional[Path] = typer.Option(None, "--questions", help="Question set (JSONL)."),
     split: str = typer.Option("test", "--split", help="dev, test or all."),
     configs: str = typer.Option("bm25,dense,hybrid,hybrid+goals,baseline", "--configs",
