@@ -9,7 +9,7 @@ from assistant.models import Answer, Citation
 from assistant.templates import t
 from assistant.question import ASKS_NATIONAL, Question
 from ingest.models import Goal
-from ingest.numbers import format_quantity
+from ingest.numbers import format_quantity, years_in
 from ingest.progress import place_in_lower_case
 from assistant.evidence import missing_qualifier, stem_match
 from ingest.text import content_terms
@@ -17,7 +17,6 @@ from ingest.topics import BY_KEY
 
 _YOUNG = re.compile(r"\b(young|youth|children|kids|unge|ungdom\w*|børn\w*|teenage\w*)\b", re.I)
 _ADULT = re.compile(r"\b(adults?|voksne|voksenområdet)\b", re.I)
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
 _MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå-]+)\s+(?:[Kk]ommunes?|[Mm]unicipality'?s?)\b|"
                            r"\b(?:i|in)\s+([A-ZÆØÅ][a-zæøå-]+)\b|\b([A-ZÆØÅ][a-zæøå-]+)s\s+(?:mål|targets?|goals?)\b|"
                            r"\b([A-ZÆØÅ][a-zæøå-]+)'s?\b")
@@ -98,7 +97,8 @@ def select_goals(q: Question, goals: list[Goal], place=None) -> list[Goal]:
         national = [g for g in pool if _national(g)]
         covered = {g.topic for g in national}
         pool = national + [g for g in pool if not _national(g) and g.topic not in covered]
-    years = {int(y.group(0)) for y in _YEAR.finditer(q.text)}
+    # "i 2029/30", "skoleåret 2027/28": the year a school year ends in, as goal deadlines have it
+    years = {y for _, y in years_in(q.text)}
     if years:
         # a year after "frem mod", "inden", "by" is a deadline, never the year a goal was set
         # (a municipality sets goals in several years; "frem mod 2021" names one of them);

@@ -51,7 +51,7 @@ _GOAL_WORDS = re.compile(r"\b[\wæøå-]*mål(et|ene|sætning\w*|tal)?\b|\bsocia
                          r"\b(goals?|objectives?|aims)\b|"
                          r"\b[\wæøå-]*(politik|strategi|plan|aftale)\w*\b[^.]{0,40}\b(frem mod|\d{4}\s*[-–]\s*\d{4})",
                          re.I)
-_STATUS = re.compile(r"\b(er nået|nået|opfyldt|indfriet|er (steget|faldet)|har vi|blev|var|"
+_STATUS = re.compile(r"\b(er nået|nået|opfyldt|indfriet|er (steget|faldet)|har vi|blev|var|havde|had|"
                      r"(?:has|have) (?:risen|fallen)|was|were)\b", re.I)
 _ACHIEVED = re.compile(r"\b(er|blev|var|allerede|is|was|were|has been|have been|already)\s+(\S+\s+){0,4}?"
                        r"(nået|opfyldt|indfriet|reached|met|achieved)\b", re.I)
@@ -74,7 +74,9 @@ _SCHOOL_YEAR = re.compile(r"\b(?:skoleår(?:et)?|school year|sæson(?:en)?|seaso
 _DEADLINE = re.compile(
     r"\b(?:frem mod|frem til|inden(?: udgangen af)?|senest(?: ved udgangen af| i)?|i løbet af|til|"
     r"by(?: the end of)?|no later than|before|in|"
-    r"ved udgangen af|i)\s+((?:19|20)\d\d)\b"
+    r"ved udgangen af|i)\s+(?:(?:den\s+)?\d{1,2}\.?\s+(?:januar|februar|marts|april|maj|juni|juli|august|"
+    r"september|oktober|november|december|january|february|march|may|june|july|october)\s+)?"
+    r"((?:19|20)\d\d)\b"
     r"|\b(?:19|20)\d\d\s*[-–]\s*((?:19|20)\d\d)\b", re.I)
 @dataclass
 class _Context:
@@ -117,6 +119,9 @@ def _deadline(text: str) -> int | None:
             continue  # but "fra 60 i 2021 inden 2025": 'inden' names the deadline whatever stands before
         if re.search(r"budgetaftale\w*\s+(for\s+)?$", before):
             continue  # "budgetaftalen for 2025" names the agreement
+        span = re.match(r"\s*/\s*(\d\d(?:\d\d)?)\b", text[m.end():]) if not m.group(2) else None
+        if span and int(span.group(1)[-2:]) == (int(y) + 1) % 100:
+            y = int(y) + 1  # "i 2029/30": a school or financial year counts as the year it ends in
         years.append(int(y))
     for m in _SCHOOL_YEAR.finditer(text):
         before = text[max(0, m.start() - 40): m.start()].lower()
@@ -135,7 +140,8 @@ _BASELINE_SAID = re.compile(rf"(?:{_BASELINE_WORD}|\b(?:nuværende niveau|curren
 def _baseline_year_said(text: str, deadline: int | None) -> int | None:
     """The year a baseline is stated for: "fra 22,4 pct. i skoleåret 2021/22" (the school year
     counts as the year it ends in, like deadlines), "(udgangspunkt 2024: 10,2 pct.)"."""
-    said = re.search(rf"{_BASELINE_WORD}[^.;)]{{0,40}}", text, re.I)
+    # "Baseline: 87,4 pct. (2023/24)": the year may follow the number's "pct."
+    said = re.search(rf"{_BASELINE_WORD}(?:[^.;)]|\.(?=\s*\()|(?<=pct)\.){{0,40}}\)?", text, re.I)
     if said:
         years = [y for _, y in years_in(said.group(0))]
         if years and years[0] != deadline:
@@ -248,7 +254,8 @@ def table_row_goal(text: str) -> tuple[Quantity, Quantity | None, int | None] | 
         return None
     baseline = _cell_quantity(next((c for h, c in cells if _BASELINE_COLUMN.match(h)), ""))
     deadline_text = " ".join([target_cell[0]] + [c for h, c in cells if _DEADLINE_COLUMN.match(h)])
-    years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", deadline_text)]
+    # "Frist: 2027/28" is the school year ending in 2028; "31.12.2028" a date's year
+    years = [y for _, y in years_in(deadline_text)] or [int(y) for y in re.findall(r"((?:19|20)\d\d)\b", deadline_text)]
     return target, baseline, max(years) if years else None
 
 
@@ -422,8 +429,8 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
     if baseline is not None and baseline_year is None:
         upto = re.search(r"\btil\b", text[text.find("fra"):] if "fra" in text else text)
         head = text[: (text.find("fra") if "fra" in text else 0) + upto.start()] if upto else text
-        m = re.search(r"\b((?:19|20)\d\d)\b", head)
-        baseline_year = int(m.group(1)) if m and int(m.group(1)) != deadline else None
+        head_years = [y for _, y in years_in(head)]  # a school year "2027/28" is the deadline's 2028
+        baseline_year = head_years[0] if head_years and head_years[0] != deadline else None
     m = re.search(r"\b(?:i forhold til|sammenlignet med|fra)\s+(?:niveauet\s+)?(?:i\s+)?((?:19|20)\d\d)"
                   r"(?:-niveauet)?\b", text)
     if m and baseline_year is None and int(m.group(1)) != deadline:
@@ -436,10 +443,49 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
         chunk_id=chunk_id, start=start, end=end, doc_date=doc.date, programme=programme,
         set_by=setter, announced=announced, area=area, topic=topic.key, topic_da=topic.da,
         topic_en=topic.en, target_group=target_group_of(text, intention),
-        indicator=indicator_of(text, intention),
+        indicator=_indicator_or_before(text, intention, doc.text[max(block.start, start - 400):start]),
         direction=None if intention else direction, change=change, target_value=target,
         deadline=deadline, baseline=baseline, baseline_year=baseline_year, kind=kind,
     )
+
+
+# a goal sentence whose subject only says it is a goal: "Målet er en halvering til højst 3,2 pct."
+_BARE_SUBJECT = re.compile(r"^\W*(?:målet|målsætningen|ambitionen|det|dette|the (?:goal|target|aim|ambition)|"
+                           r"it|this)\W*$", re.I)
+
+
+def _indicator_or_before(text: str, intention: bool, before: str) -> str | None:
+    """What the goal measures. "Andelen af elever, der svarer, at de er blevet mobbet, faldt fra
+    6,4 pct. til 5,9 pct. Målet er en halvering til højst 3,2 pct.": a goal whose subject is only
+    "Målet" measures what the sentence before it in the paragraph counted (the one before that
+    where that sentence only points back: "Året før var det 85,8 pct.")."""
+    indicator = indicator_of(text, intention)
+    if intention or (indicator and not _BARE_SUBJECT.match(indicator)):
+        return indicator
+    spans = split_sentences(before) if before.strip() else []
+    for a, b in reversed(spans[-2:]):
+        sentence = before[a:b]
+        figures = find_quantities(sentence)
+        if not figures:
+            continue
+        head = sentence[:figures[0].start]
+        verbs = list(_MEASURED_VERB.finditer(head))
+        subject = head[:verbs[-1].start()].strip(" ,") if verbs else ""
+        if re.match(r"(andel|antal|tallet|omfanget|niveauet|the share|the number|the proportion|the rate)", subject, re.I):
+            return " ".join(subject.split())  # "Andelen af elever, der svarer, at de er blevet mobbet"
+        if not re.match(r"(det|dette|året|it|this|that)\b", subject, re.I):
+            # "I målingen havde 86,3 pct. af eleverne i 4.-9. klasse høj generel trivsel": what
+            # follows the figure is what it is a share of
+            rest = re.sub(r"^\s*(?:pct\.|procent|per cent|percent|%)?\s*", "", sentence[figures[0].end:])
+            rest = rest.strip().rstrip(".")
+            if rest:
+                return " ".join(f"andel {rest}".split()) if figures[0].quantity.unit == "%" else " ".join(rest.split())
+    return indicator
+
+
+# the verb a measured figure's sentence states it with ("Andelen ... faldt fra 6,4 pct.")
+_MEASURED_VERB = re.compile(r"\b(var|er|blev|steg|faldt|lå|ligger|udgjorde|udgør|havde|har|nåede|was|were|is|"
+                            r"are|rose|fell|stood|reached|had|has|increased|decreased|dropped|grew)\b", re.I)
 
 
 def _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, row) -> Goal:

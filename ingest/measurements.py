@@ -44,7 +44,9 @@ _DOWN = re.compile(r"\b(fald\w*|faldt|reduce\w*|nedbragt|færre|mindre|lavere|dr
                    r"decreas\w*|declin\w*|down|fewer|lower)\b", re.I)
 _AGE = re.compile(
     r"\b(?:mellem|between)\s+\d{1,2}\s+(?:og|and)\s+\d{1,2}\s*(?:år|years)\b|"
-    r"\b(?:aged\s+)?\d{1,2}\s*[-–]\s*\d{1,2}(?:[- ]?(?:årige|år|years?|year-olds?))?(?=\W|$)|"
+    # "grades 4-9", "4-9. klasse" are school grades, not ages
+    r"(?<!grades )(?<!grade )(?<!klasse )(?<!klassetrin )(?<!classes )"
+    r"\b(?:aged\s+)?\d{1,2}\s*[-–]\s*\d{1,2}(?:[- ]?(?:årige|år|years?|year-olds?))?(?=\W|$)(?!\.?\s*(?:klasse|kl\.|grade))|"
     r"\b(?:over|under|op til|above)\s+\d{1,2}\s*(?:år|years?)\b|\baged\s+\d{1,2}(?:\s+(?:to|and)\s+\d{1,2})?\b|"
     r"\b\d{1,2}\s*år\s+(?:og|eller)\s+(?:derover|ældre)\b|"
     r"\b\d{1,2}\+", re.I)
@@ -307,6 +309,10 @@ def _row_measurements(doc: Document, chunks: ChunkIndex, block: Block, heading: 
     row_scope = None
     if re.search(r"\b(kommune|municipality|region|område|area|by|town)\b", label_head, re.I) and label:
         row_scope = label
+    elif label and _PART_COLUMN.match(label_head.strip()) and not _TOTAL_LABEL.search(label):
+        # "Klinik: Klinik Østervold; Udeblivelser: 6,1 pct.": one clinic, school or unit of the
+        # municipality's total ("I alt: 7,8 pct."), never the municipality's own figure
+        row_scope = label.strip()
     elif label and _AGE.fullmatch(label.strip()):
         row_scope = label.strip()
     elif label and _GROUP_LABEL.fullmatch(label.strip()):
@@ -342,6 +348,13 @@ def _row_measurements(doc: Document, chunks: ChunkIndex, block: Block, heading: 
         found.append(_record(doc, chunks, start, start + len(cell), block.start, block.end, block.text,
                              indicator.strip(), topic, q.value, unit, year, None, scope, kind))
     return found
+
+
+# the first column of a table of parts: clinics, schools, care homes, departments
+_PART_COLUMN = re.compile(r"^(klinik\w*|skole\w*|institution\w*|afdeling\w*|dagtilbud\w*|børnehave\w*|"
+                          r"plejecent\w*|plejehjem\w*|center|centre|enhed\w*|distrikt\w*|clinics?|schools?|"
+                          r"units?|departments?|institutions?|care homes?|nursing homes?)$", re.I)
+_TOTAL_LABEL = re.compile(r"\b(i alt|total|alle|all|samlet|hele kommunen|kommunen)\b", re.I)
 
 
 def _is_figure(sentence: str, m) -> bool:

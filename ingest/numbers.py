@@ -67,9 +67,9 @@ _COMPOUND = r"(?:en|to|tre|fire|fem|seks|syv|otte|ni)og(?:" + "|".join(_TENS_WOR
 NUMBER_RE = rf"(?:\d{{1,3}}(?:\.\d{{3}})+|\d+\.\d{{1,2}}(?![\d.,]\d)(?!\d)|\d+(?:,\d+)?|{_COMPOUND}|(?:{_NUMWORD}))"
 
 _BOUND_WORDS: list[tuple[str, Bound]] = [
-    (r"mindst|minimum|min\.|som minimum|at least|no less than", "at_least"),
+    (r"mindst|minimum|min\.|som minimum|at least|no less than|≥|>=", "at_least"),
     (r"højst|maksimalt|maks\.|max\.?|som maksimum|ikke (?:over|mere end)|op til|at most|"
-     r"no more than|up to|ikke overstige|ikke overskride", "at_most"),
+     r"no more than|up to|ikke overstige|ikke overskride|≤|<=", "at_most"),
     (r"under|mindre end|færre end|lavere end|below|less than|fewer than", "below"),
     (r"over|mere end|flere end|højere end|above|more than", "above"),
     (r"præcis|nøjagtig|exactly", "exactly"),
@@ -134,6 +134,11 @@ _DATE_AFTER = re.compile(r"^\.?\s*(januar|februar|marts|april|maj|juni|juli|augu
                          r"^[-./]\d{1,2}[-./]\d{2,4}", re.I)
 
 
+# after a number, what makes it an ordinal: a range of grades or a grade, quarter, cohort
+_ORDINAL_AFTER = re.compile(r"\.\s*[-–]\s*\d{1,2}\.|\.\s*(?:klasse|kl\.|klassetrin|kvartal|kvt\.?|"
+                            r"årgang|grade|class)\b", re.I)
+
+
 def find_quantities(text: str, *, words_need_unit: bool = True, dates: bool = False) -> list[Mention]:
     """Numbers with bound and unit. Years (19xx/20xx without unit), ages ('25-årige') and
     bare number words without a unit ('en', 'to') are left out: they are not quantities."""
@@ -155,6 +160,8 @@ def find_quantities(text: str, *, words_need_unit: bool = True, dates: bool = Fa
             continue  # a date ("31. august", "25-11-2020"), not an amount
         if re.match(r"-?år(ige?|s)?\b", after) or text[m.start("num") - 1: m.start("num")] == "-":
             continue  # ages like "15-17-årige", "25-årige"
+        if not unit and _ORDINAL_AFTER.match(after):
+            continue  # an ordinal: "4.-9. klasse", "2. kvartal", "0.-3. kl."
         is_word = not num[0].isdigit()
         if is_word and (words_need_unit and not unit):
             continue

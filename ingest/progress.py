@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ingest.measurements import _AGE, _MUNICIPALITY, _REGION
 from ingest.models import Goal, Measurement
+from ingest.numbers import find_quantities
 from ingest.text import content_terms
 
 _GROUP_WORDS = re.compile(r"\b(unge|young|youth|børn|children|ældre|elderly|kvinder|women|mænd|men|piger|drenge|"
@@ -134,7 +135,11 @@ def links(g: Goal, measurements: list[Measurement], doc_places: dict[str, str]) 
         unit_kind = "share"
     out = []
     for m in measurements:
-        if m.topic != g.topic or m.kind == "change" or m.year is None:
+        if m.kind == "change" or m.year is None:
+            continue
+        if m.topic != g.topic and not ("other" in (m.topic, g.topic) and _indicator_fit(g, m, empty=0.0) >= 0.8):
+            # topics are read from each document's own words: a goal filed under no topic is still
+            # measured by a figure whose indicator says what the goal counts ("udeblivelser")
             continue
         sub = is_subpopulation(m.scope)
         m_place = doc_places.get(m.doc_id, "national") if sub else m.scope
@@ -166,9 +171,13 @@ def links(g: Goal, measurements: list[Measurement], doc_places: dict[str, str]) 
 _GENERIC = frozenset(content_terms(
     "antal antallet andel andelen borgere personer procent pct mindst højst under over skal øges "
     "reduceres nedbringes halveres halveret halvering forhold niveau niveauet mål målet frem mod inden "
-    "senest udgangen være flere færre end årige år number share people persons reduce halve increase "
+    "senest udgangen være flere færre end årige år skoleår skoleåret number share people persons reduce "
+    "halve increase year school "
     # the population is checked on its own (an age group, young people), not as indicator words
     "unge ung ældre børn mellem og young people children elderly aged "
+    # nor who answered or in which grade ("andelen af elever i 4.-9. klasse, der svarer, at …"):
+    # what they answered is the indicator
+    "elev elever eleverne pupils students klasse klassetrin grade grades svarer svare svarede answer answered "
     # who set the goal is not what it counts
     "regeringen regering kommunen kommune byrådet byråd udvalget government council municipality har som vil"))
 
@@ -179,21 +188,44 @@ _COUNTRY = re.compile(r"\b(på landsplan|i hele landet|landsgennemsnit\w*|nation
 _SAME_GROUP_AGAIN = re.compile(r"\b(aldersgruppen|gruppen|denne gruppe|the age group|this group|that group)\b", re.I)
 
 
-def _indicator_fit(g: Goal, m: Measurement) -> float:
+def _indicator_fit(g: Goal, m: Measurement, empty: float = 1.0) -> float:
     """The share of the goal's indicator words (stems) that the measurement's indicator or
     sentence has: what the goal counts must be what was counted."""
     have = set(content_terms(f"{m.indicator} {m.text}"))
 
-    def fit(text: str) -> float:
+    def fit(text: str, empty: float = 1.0) -> float:
         want = {t for t in set(content_terms(text)) - _GENERIC if not t[:1].isdigit()}
         if not want:
-            return 1.0
+            return empty
         return sum(1 for t in want if t in have or any(h.startswith(t) or t.startswith(h)
                                                          for h in have if len(h) >= 5)) / len(want)
 
     # the indicator as extracted, or the goal's own words where they fit better (an indicator
-    # read from prose can be "Regeringen har som mål, at højst 25.000 børn")
-    return max(fit(g.indicator or g.text), fit(g.text)) if g.indicator else fit(g.text)
+    # read from prose can be "Regeringen har som mål, at højst 25.000 børn"), or what the
+    # target figure is of ("et mål om, at højst 15 pct. af eleverne skulle have et bekymrende
+    # fravær"), where the rest of the sentence names who set it and when
+    if g.indicator and set(content_terms(g.indicator)) - set(content_terms(g.text)):
+        # "Målet er mindst 90 pct. i skoleåret 2029/30.": the indicator is the sentence before's,
+        # and the goal's own words say nothing of what it counts
+        return fit(g.indicator, empty)
+    best = max(fit(g.indicator or g.text, empty), fit(g.text, empty)) if g.indicator else fit(g.text, empty)
+    return max(best, fit(_target_clause(g), empty=0.0))
+
+
+def _target_clause(g: Goal) -> str:
+    """The words after a number-led goal's target figure, up to its deadline or the clause's end:
+    "højst 15 pct. af eleverne skulle have et bekymrende fravær i skoleåret 2024/25" -> "af eleverne
+    skulle have et bekymrende fravær". Empty for a goal that names its subject first."""
+    t = g.target_value
+    if t is None:
+        return ""
+    for m in find_quantities(g.text):
+        if m.quantity.value == t.value and m.quantity.unit == t.unit:
+            rest = g.text[m.end:]
+            cut = re.search(r"\.(?=\s+[A-ZÆØÅ]|\s*$)|[;:](?:\s|$)|\s(?:i|in|inden|senest|frem mod|by|til|to)\s+(?:skoleåret\s+|"
+                            r"the school year\s+|udgangen af\s+|the end of\s+)?(?:19|20)\d\d", rest)
+            return rest[:cut.start()] if cut else rest
+    return ""
 
 
 def _meets(value: float, target: float, bound: str | None) -> bool:

@@ -209,3 +209,33 @@ def test_a_goal_of_the_same_list_under_another_topic_that_matches_the_question_b
     assert got[0].goal_id == "1" and "x" not in {g.goal_id for g in got}, [g.text for g in got]
     # a question the elderly goals answer keeps them
     assert select_goals(analyse("Hvad er målet for ventetiden på en plejebolig for ældre?"), goals + [other])[0].goal_id == "0"
+
+
+def test_a_school_year_in_the_question_picks_the_goal_for_that_school_year():
+    """'i 2029/30' ends in 2030, in the question as in the goal ('i skoleåret 2029/30', or
+    'i 2029/30' without the word); a goal for 2028/29 is another one."""
+    from dataclasses import replace
+
+    from assistant.goal_answers import select_goals
+    from assistant.question import analyse
+    from ingest.goals import extract_goals_from_text
+
+    teachers = extract_goals_from_text("Højst 10 pct. af undervisningstimerne i Egby Kommune må i 2029/30 "
+                                       "varetages af personer uden læreruddannelse.")[0]
+    older = replace(teachers, goal_id="old", deadline=2029)
+    assert teachers.deadline == 2030
+    q = analyse("Hvor stor en andel af timerne må i Egby Kommune højst gives af personer uden "
+                "læreruddannelse i skoleåret 2029/30?")
+    assert select_goals(q, [teachers, older]) == [teachers]
+
+
+def test_a_goal_whose_subject_is_only_the_word_goal_measures_what_the_sentence_before_counted():
+    from ingest.goals import extract_goals_from_text
+
+    (bullied,) = extract_goals_from_text("Andelen af elever, der svarer, at de er blevet mobbet, faldt fra "
+                                         "6,4 pct. til 5,9 pct. Målet er en halvering til højst 3,2 pct. i 2029/30.")
+    assert bullied.indicator == "Andelen af elever, der svarer, at de er blevet mobbet"
+    text = ("I målingen havde 86,3 pct. af eleverne høj trivsel. Året før var det 85,8 pct. "
+            "Målet er mindst 90 pct. i skoleåret 2029/30.")
+    (wellbeing,) = extract_goals_from_text(text)
+    assert wellbeing.indicator == "andel af eleverne høj trivsel" and wellbeing.deadline == 2030

@@ -248,3 +248,14 @@ def test_a_lead_in_before_a_colon_or_an_ordinal_is_not_what_the_goal_measures(te
     from ingest.goal_fields import indicator_of
 
     assert indicator_of(text) == indicator
+
+
+def test_a_school_year_deadline_column_and_a_baseline_year_after_the_figure():
+    from ingest.goals import table_row_goal
+
+    target, baseline, deadline = table_row_goal("Indikator: Kompetencedækning; Baseline: 87,4 pct.; "
+                                                "Mål: Mindst 95 pct.; Frist: 2027/28")
+    assert (target.value, baseline.value, deadline) == (95.0, 87.4, 2028)
+    goal = extract_goals_from_text("Mål 1: Kompetencedækningen i folkeskolen skal være mindst 95 pct. i "
+                                   "skoleåret 2027/28.\n   Baseline: 87,4 pct. (2023/24).")[0]
+    assert (goal.target_value.value, goal.deadline, goal.baseline.value, goal.baseline_year) == (95.0, 2028, 87.4, 2024)

@@ -48,3 +48,15 @@ def test_format_quantity_both_languages():
     assert format_quantity(q, "da") == "højst 4.000 personer"
     assert format_quantity(q, "en") == "at most 4000 persons"
     assert format_quantity(Quantity(12500, "persons", None), "en") == "12,500 persons"
+
+
+def test_grades_quarters_and_cohorts_are_ordinals_not_quantities():
+    got = [(m.quantity.value, m.quantity.unit) for m in
+           find_quantities("Andelen af elever i 4.-9. klasse var 86,9 pct. i 2. kvartal; 0.-3. kl. 93 pct.")]
+    assert got == [(86.9, "%"), (93, "%")]
+
+
+@pytest.mark.parametrize("text, bound", [("≤ 5 pct.", "at_most"), ("<= 5 pct.", "at_most"),
+                                         ("≥ 90 pct.", "at_least"), (">= 90 pct.", "at_least")])
+def test_a_bound_written_as_a_sign(text, bound):
+    assert [(m.quantity.value, m.quantity.bound) for m in find_quantities(text)] == [(5 if "5" in text else 90, bound)]

@@ -477,3 +477,64 @@ def test_a_follow_up_about_women_answers_with_the_womens_figure_through_the_real
     last = "Hvor stor en andel af flygtningene med tre års ophold var i beskæftigelse på landsplan i 2. kvartal 2026?"
     a = Assistant(store).ask("Og blandt kvinderne?", history=[(last, "47,3 pct.")])
     assert not a.abstained and "33,8" in a.answer.split("\n")[0], a.answer
+
+
+def test_a_goal_about_bullying_does_not_link_the_baseline_of_a_goal_about_being_happy_at_school():
+    # both goals are about pupils in some grades who answer a survey; what they answered differs
+    text = ("Mål 3: Andelen af elever i 4.-9. klasse, der svarer, at de er blevet mobbet, skal halveres fra "
+            "9,2 pct. i 2023/24 til højst 4,6 pct. i skoleåret 2026/27.\n\n"
+            "Mål 4: Mindst 95 pct. af eleverne i 0.-3. klasse skal svare, at de er glade for deres skole, i "
+            "skoleåret 2027/28.\n   Baseline: 91,6 pct. (2023/24).\n")
+    bullying = next(g for g in extract_goals_from_text(text) if "mobbet" in g.text)
+    figures = measurements_from_text(text, source="plan.md", goals=True)
+    places = {bullying.doc_id: "national"} | {m.doc_id: "national" for m in figures}
+    assert [(m.value, m.year) for m in links(bullying, figures, places)] == [(9.2, 2024)]
+
+
+def test_a_goal_set_in_a_sentence_about_who_set_it_links_by_what_its_figure_is_of():
+    # the sentence names the committee and the year the goal was set; the target figure is of
+    # "eleverne, der skulle have et bekymrende fravær", and that is what the baseline counts
+    goal = extract_goals_from_text("I 2022 satte Børne- og Skoleudvalget i Egby Kommune et mål om, at højst 15 pct. "
+                                   "af eleverne skulle have et bekymrende fravær i skoleåret 2024/25.")[0]
+    figures = measurements_from_text("Mål 1: Andelen af elever i Egby Kommune med bekymrende fravær skal være "
+                                     "højst 14 pct. i skoleåret 2028/29 (udgangspunkt 2024/25: 18,9 pct.).",
+                                     source="plan.md", goals=True)
+    places = {goal.doc_id: "Egby", figures[0].doc_id: "Egby"}
+    p = progress(goal, figures, places, this_year=2026)
+    assert (p.status, p.measurement.value) == ("not_met", 18.9)
+
+
+@pytest.mark.parametrize("text, ages", [
+    ("What share of pupils in grades 4-9 had high wellbeing?", []),
+    ("andelen af elever i 4-9. klasse", []),
+    ("de 16-24-årige uden job", ["16-24-årige"]),
+    ("people aged 16-24", ["aged 16-24"]),
+])
+def test_school_grades_are_not_an_age_group(text, ages):
+    from ingest.measurements import age_phrases
+
+    assert age_phrases(text) == ages
+
+
+def test_a_row_for_one_clinic_is_a_part_of_the_total_not_the_municipalitys_figure():
+    text = ("# Tandplejen i Egby Kommune\n\nTabel 2. Udeblivelser 2022\n\n| Klinik | Indkaldte tider | Udeblivelser |\n"
+            "|---|---|---|\n| Klinik Østervold | 6.940 | 6,1 pct. |\n| Klinik Lundsgård | 5.215 | 7,4 pct. |\n"
+            "| I alt | 12.155 | 6,7 pct. |\n")
+    figures = [m for m in measurements_from_text(text, source="egby.md") if m.kind == "share"]
+    assert [(m.value, m.scope) for m in figures] == [(6.1, "Klinik Østervold"), (7.4, "Klinik Lundsgård"),
+                                                   (6.7, "Egby")]
+    goal = extract_goals_from_text("Mål 4: Andelen af udeblivelser skal halveres fra 6,7 pct. "
+                                   "i 2022 til højst 3,4 pct. i 2025.")[0]
+    later = measurements_from_text("Egby Kommune, Sundhedsudvalget. Status på tandsundheden: Udeblivelserne "
+                                   "faldt til 4,6 pct. i 2025.", source="referat.md")
+    places = {goal.doc_id: "Egby"} | {m.doc_id: "Egby" for m in figures + later}
+    # the goal and the later figure are filed under different topics; their words say the same
+    assert [(m.value, m.year) for m in links(goal, figures + later, places)] == [(6.7, 2022), (4.6, 2025)]
+
+
+def test_a_measured_sentence_in_a_list_of_results_is_not_a_goal():
+    text = ("Kommunen har fået et nyt lokalt mål for HPV-vaccination.\n\nHovedresultater:\n\n"
+            "• For årgang 2014, som er omfattet af det nye lokale mål, havde 71,2 pct. af pigerne fået "
+            "HPV1 pr. 1. november 2026. Målet er mindst 90 pct. senest den 31. december 2027.\n")
+    goals = extract_goals_from_text(text)
+    assert [(g.target_value.value, g.deadline) for g in goals] == [(90.0, 2027)]
