@@ -478,11 +478,16 @@ def _indicator_or_before(text: str, intention: bool, before: str) -> str | None:
             # follows the figure is what it is a share of
             rest = re.sub(r"^\s*(?:pct\.|procent|per cent|percent|%)?\s*", "", sentence[figures[0].end:])
             rest = rest.strip().rstrip(".")
+            # "... fået HPV1 pr. 1. november 2026": when it was counted is not what was counted
+            rest = re.sub(r"\s*\b(?:pr\.|per|den|as of|on)\s+\d{1,2}\.?\s*[a-zæøå]+\.?\s+(?:19|20)\d\d$", "", rest, flags=re.I)
             if rest:
-                return " ".join(f"andel {rest}".split()) if figures[0].quantity.unit == "%" else " ".join(rest.split())
+                rest = f"andel {rest}" if figures[0].quantity.unit == "%" else rest
+                cohort = _COHORT_SAID.search(head)  # "For årgang 2014, ... havde 71,2 pct. af pigerne"
+                return " ".join(f"{cohort.group(0)}: {rest}".split()) if cohort else " ".join(rest.split())
     return indicator
 
 
+_COHORT_SAID = re.compile(r"\b(?:årgang(?:en)?|fødselsårgang(?:en)?|født i|born in|cohort)\s*:?\s*(?:19|20)\d\d\b", re.I)
 # the verb a measured figure's sentence states it with ("Andelen ... faldt fra 6,4 pct.")
 _MEASURED_VERB = re.compile(r"\b(var|er|blev|steg|faldt|lå|ligger|udgjorde|udgør|havde|har|nåede|was|were|is|"
                             r"are|rose|fell|stood|reached|had|has|increased|decreased|dropped|grew)\b", re.I)

@@ -199,6 +199,8 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
             _GOAL_NOUN.search(sentence) and not _MEASURED_VERB.search(sentence)):
         return []
     years = years_in(sentence)  # a school year "2024/25" is the year it ends in
+    # "i årgang 2013 ... pr. 1. oktober 2026": a cohort is whom the figure is for, not its year
+    years = [(p, y) for p, y in years if not _COHORT.search(sentence[max(0, p - 20):p])]
     prev = _antecedent(f"{earlier}\n{block.text[:a]}") if _POINTS_BACK.search(sentence) else ""
     prev_years = [y for _, y in years_in(prev)]
     if not years and prev_years:
@@ -350,6 +352,7 @@ def _row_measurements(doc: Document, chunks: ChunkIndex, block: Block, heading: 
     return found
 
 
+_COHORT = re.compile(r"\b(?:årgang(?:en)?|fødselsårgang(?:en)?|født i|born in|the (?:class|cohort) of|cohort)\s*$", re.I)
 # the first column of a table of parts: clinics, schools, care homes, departments
 _PART_COLUMN = re.compile(r"^(klinik\w*|skole\w*|institution\w*|afdeling\w*|dagtilbud\w*|børnehave\w*|"
                           r"plejecent\w*|plejehjem\w*|center|centre|enhed\w*|distrikt\w*|clinics?|schools?|"
@@ -450,6 +453,12 @@ _VERB = re.compile(r"\b(var|er|blev|bliver|steg|stiger|faldt|falder|lå|ligger|u
                    r"increased|decreased|dropped|grew)\b", re.I)
 
 
+# "Pr. 1. september 2026 havde 88,7 pct. af pigerne": a date before the verb is when, not what
+# ("På landsplan havde ..." likewise says where)
+_DATE_LEAD = re.compile(r"(?:pr\.|per|den|as of|on|by)?\s*\d{1,2}\.?\s*[a-zæøå]+\.?\s+(?:19|20)\d\d|"
+                        r"på landsplan|nationalt|nationally|i hele landet|across the country", re.I)
+
+
 def _indicator(sentence: str, start: int, end: int, unit_word: str = "") -> str:
     """What was counted, as written: the subject before the verb ("antallet af hjemløse var
     5.410", "Udgifterne steg med 21 pct."), else the words after the number ("1.234 borgere i
@@ -470,7 +479,7 @@ def _indicator(sentence: str, start: int, end: int, unit_word: str = "") -> str:
     if verb and verb.start() > 0:
         lead = re.split(r"[,;:]\s+", head[:verb.start()])[-1]
         lead = re.sub(r"^(?:i|in|ved|at|og|and|men|but)\s+(?:(?:19|20)\d\d\s*)?,?\s*", "", lead.strip(), flags=re.I)
-        if lead and not _YEAR.fullmatch(lead):
+        if lead and not _YEAR.fullmatch(lead) and not _DATE_LEAD.fullmatch(lead):
             return " ".join(lead.split())
     if words_after:
         return words_after

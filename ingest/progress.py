@@ -155,6 +155,8 @@ def links(g: Goal, measurements: list[Measurement], doc_places: dict[str, str]) 
             continue
         if (m.kind == "share") != (unit_kind == "share") or (m.kind == "count" and m.unit not in _COUNT_UNITS):
             continue
+        if _other_cohort(g, m):
+            continue  # the goal is for those born in 2014, the figure for those born in 2013
         fit = _indicator_fit(g, m)
         if fit < 0.5:
             continue  # "gadehjemløse" is not everyone in homelessness
@@ -226,6 +228,16 @@ def _target_clause(g: Goal) -> str:
                             r"the school year\s+|udgangen af\s+|the end of\s+)?(?:19|20)\d\d", rest)
             return rest[:cut.start()] if cut else rest
     return ""
+
+
+_COHORT = re.compile(r"\b(?:årgang(?:en)?|fødselsårgang(?:en)?|født i|born in|cohort)\s*:?\s*((?:19|20)\d\d)\b", re.I)
+
+
+def _other_cohort(g: Goal, m: Measurement) -> bool:
+    """Whether goal and figure name different birth cohorts ("årgang 2014", "Årgang: 2013")."""
+    wanted = {int(y) for y in _COHORT.findall(f"{g.text} {g.indicator or ''}")}
+    said = {int(y) for y in _COHORT.findall(f"{m.indicator} {m.text}")}
+    return bool(wanted and said and not wanted & said)
 
 
 def _meets(value: float, target: float, bound: str | None) -> bool:

@@ -60,3 +60,8 @@ def test_grades_quarters_and_cohorts_are_ordinals_not_quantities():
                                          ("≥ 90 pct.", "at_least"), (">= 90 pct.", "at_least")])
 def test_a_bound_written_as_a_sign(text, bound):
     assert [(m.quantity.value, m.quantity.bound) for m in find_quantities(text)] == [(5 if "5" in text else 90, bound)]
+
+
+def test_a_digit_joined_to_letters_is_part_of_a_code():
+    got = [m.quantity.value for m in find_quantities("Tilslutningen til HPV1 og MFR2 var 90,3 pct.; CO2-udledningen 12 ton")]
+    assert got == [90.3, 12]

@@ -538,3 +538,14 @@ def test_a_measured_sentence_in_a_list_of_results_is_not_a_goal():
             "HPV1 pr. 1. november 2026. Målet er mindst 90 pct. senest den 31. december 2027.\n")
     goals = extract_goals_from_text(text)
     assert [(g.target_value.value, g.deadline) for g in goals] == [(90.0, 2027)]
+
+
+def test_a_goal_for_one_birth_cohort_is_not_measured_by_another_cohorts_figure():
+    goal = extract_goals_from_text("For årgang 2014 havde 71,2 pct. fået HPV1 pr. 1. november 2026. "
+                                   "Målet er mindst 90 pct. senest den 31. december 2027.")[0]
+    assert "årgang 2014" in goal.indicator
+    rows = ("Tilslutning pr. 1. november 2026\n\n| Vaccination | Årgang | I alt |\n|---|---|---|\n"
+            "| HPV1 | 2013 | 86,6 pct. |\n| HPV1 | 2014 | 68,8 pct. |\n")
+    figures = measurements_from_text(rows, source="notat.md")
+    places = {goal.doc_id: "national"} | {m.doc_id: "national" for m in figures}
+    assert [m.value for m in links(goal, figures, places)] == [68.8]
