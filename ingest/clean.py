@@ -144,6 +144,36 @@ def _spaced_cells(line: str) -> list[str] | None:
     return [c.strip() for c in re.split(r"\s{2,}", line.strip())]
 
 
+def _spaced_spans(line: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each cell of a line laid out in columns by runs of spaces."""
+    return [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+(?: \S+)*", line)]
+
+
+def _header_continued(header_line: str, lines: list[str], j: int) -> tuple[list[str] | None, int]:
+    """A header whose cells run onto the lines below it, under their own columns, the row-label
+    column empty there: "Alder   Andel uden carieserfaring   Andel uden carieserfaring" over
+    "        2022                        2025". The merged header and the line after it."""
+    head = _spaced_spans(header_line)
+    cells = [t for _, _, t in head]
+    k = j
+    while k < len(lines) and k < j + 2 and lines[k].strip() and not _RULE_LINE.match(lines[k]):
+        below = _spaced_spans(lines[k])
+        if not below or below[0][0] <= head[0][1] or len(below) > len(head) - 1:
+            break  # a row names its label in the first column
+        owners = []
+        for a, b, _ in below:
+            overlap = [i for i, (ha, hb, _) in enumerate(head) if a < hb + 2 and b > ha - 2]
+            if len(overlap) != 1:
+                break
+            owners.append(overlap[0])
+        if len(owners) != len(below) or len(set(owners)) != len(owners):
+            break
+        for (_, _, text), i in zip(below, owners):
+            cells[i] = f"{cells[i]} {text}"
+        k += 1
+    return (cells if k > j else None), k
+
+
 def _space_tables(lines: list[str]) -> list[str]:
     """Columns aligned with spaces become markdown rows: a header line and at least two rows
     of as many cells, each row holding a number ("2021      184      41")."""
@@ -152,6 +182,10 @@ def _space_tables(lines: list[str]) -> list[str]:
     while i < len(lines):
         header = _spaced_cells(lines[i])
         j = i + 1
+        if header and len(header) >= 2:
+            merged, after = _header_continued(lines[i], lines, j)
+            if merged:
+                header, j = merged, after
         rows = []
         while header and j < len(lines):
             if _RULE_LINE.match(lines[j]):  # "-----------" under the header or above the total

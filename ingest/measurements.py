@@ -31,9 +31,24 @@ _FUTURE = re.compile(
     r"forventer|forventet|skønnes|skøn|prognose\w*|fremskriv\w*|budget\w*|bevilg\w*|afsat|afsætte\w*|"
     r"afsætter|koster|finansier\w*|hvis|ville|if|would|shall|should|must|will\s+(?:be|have|reach|cut|reduce)|expected|"
     r"forecasts?|projected|allocat\w*|earmark\w*)\b", re.I)
+def _future(sentence: str) -> bool:
+    """Whether the sentence's figures are planned, forecast or budgeted. A conditional well after
+    the last figure is about something else: "Med 55,2 pct. i 2025 mangler der 4,8 procentpoint,
+    og tandplejen vurderer, at målet kun kan nås, hvis indsatsen udvides"."""
+    said = _FUTURE.search(sentence)
+    if not said:
+        return False
+    figures = find_quantities(sentence)
+    return not figures or said.start() < figures[-1].end + 25
+
+
 _GOAL_NOUN = re.compile(r"\b(mål|målet|målsætning\w*|ambition\w*|måltal|target\w*|goal\w*|aims?)\b", re.I)
-_MEASURED_VERB = re.compile(r"\b(blev|var|udgjorde|talt|registrere\w*|opgjort|steg|faldt|lå|nåede|"
-                            r"was|were|stood|reached|rose|fell|counted|recorded)\b", re.I)
+# (a goal "er nået ... med 80,6 pct. i 2025", "mangler der 4,8 procentpoint": a figure said of a goal)
+_MEASURED_VERB = re.compile(r"\b(blev|var|udgjorde|talt|registrere\w*|opgjort|steg|faldt|lå|nåede|nået|mangler|"
+                            r"was|were|stood|reached|rose|fell|counted|recorded|met|achieved|missed)\b", re.I)
+_CHANGE_WORD = re.compile(r"\b(steg\w*|stige\w*|faldt|falde\w*|fald|stigning\w*|øge\w*|øget|forøge\w*|reducere\w*|"
+                          r"nedbragt\w*|nedbringe\w*|løft\w*|ændr\w*|vokse\w*|voksede|mindske\w*|rose|risen|fell|"
+                          r"fallen|increase\w*|decrease\w*|reduc\w*|cut|grew|grown|dropped|drop|rise|change\w*)\b", re.I)
 _CHANGE_BEFORE = re.compile(r"\b(med|by)\s+$|\b(et\s+fald|en\s+stigning|et\s+løft|a\s+(?:fall|drop|"
                             r"rise|increase|decrease))\s+(?:på|of)\s+$|\b(steg|faldt|rose|fell|dropped|"
                             r"increased|decreased|grew)\s+$", re.I)
@@ -195,7 +210,7 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
     """The figures of one sentence; `earlier` is the section's text above the sentence's block
     (what a sentence that points back may point to)."""
     sentence = block.text[a:b]
-    if _FUTURE.search(sentence) or sentence.rstrip().endswith("?") or (
+    if _future(sentence) or sentence.rstrip().endswith("?") or (
             _GOAL_NOUN.search(sentence) and not _MEASURED_VERB.search(sentence)):
         return []
     years = years_in(sentence)  # a school year "2024/25" is the year it ends in
@@ -236,7 +251,10 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
         before = sentence[max(0, m.start - 30):m.start]
         after = sentence[m.end:m.end + 30]
         than = _CHANGE_AFTER.match(after)
-        change = bool(_CHANGE_BEFORE.search(before)) or bool(than) or (
+        by = _CHANGE_BEFORE.search(before)
+        if by and by.group(1) and not _CHANGE_WORD.search(sentence[max(0, m.start - 60):m.start]):
+            by = None  # "nået et år før tid med 80,6 pct.": "med" without a change is not "steg med"
+        change = bool(by) or bool(than) or (
             m.quantity.unit == "percentage points" and bool(re.search(
                 r"\b(steg|faldt|rose|fell|increased|decreased|øget|reduceret)\b", sentence, re.I)))
         value = m.quantity.value
@@ -311,6 +329,9 @@ def _row_measurements(doc: Document, chunks: ChunkIndex, block: Block, heading: 
     row_scope = None
     if re.search(r"\b(kommune|municipality|region|område|area|by|town)\b", label_head, re.I) and label:
         row_scope = label
+    elif label and re.fullmatch(r"(alder|age|aldersgruppe|age group)", label_head.strip(), re.I) \
+            and ONE_AGE.fullmatch(label.strip()):
+        row_scope = label.strip()  # "Alder: 5 år; Andel uden carieserfaring: 80,6 pct.": the 5-year-olds'
     elif label and _PART_COLUMN.match(label_head.strip()) and not _TOTAL_LABEL.search(label):
         # "Klinik: Klinik Østervold; Udeblivelser: 6,1 pct.": one clinic, school or unit of the
         # municipality's total ("I alt: 7,8 pct."), never the municipality's own figure
@@ -352,6 +373,8 @@ def _row_measurements(doc: Document, chunks: ChunkIndex, block: Block, heading: 
     return found
 
 
+# one year of age: "5 år", "15-årige", "12-year-olds" (a table row by age, a goal for the 5-year-olds)
+ONE_AGE = re.compile(r"(\d{1,2})\s*(?:år|-årige|-year-olds?|years?)", re.I)
 _COHORT = re.compile(r"\b(?:årgang(?:en)?|fødselsårgang(?:en)?|født i|born in|the (?:class|cohort) of|cohort)\s*$", re.I)
 # the first column of a table of parts: clinics, schools, care homes, departments
 _PART_COLUMN = re.compile(r"^(klinik\w*|skole\w*|institution\w*|afdeling\w*|dagtilbud\w*|børnehave\w*|"

@@ -21,7 +21,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from ingest.measurements import _AGE, _MUNICIPALITY, _REGION
+from ingest.measurements import _AGE, _MUNICIPALITY, _REGION, ONE_AGE
 from ingest.models import Goal, Measurement
 from ingest.numbers import find_quantities
 from ingest.text import content_terms
@@ -141,18 +141,27 @@ def links(g: Goal, measurements: list[Measurement], doc_places: dict[str, str]) 
             # topics are read from each document's own words: a goal filed under no topic is still
             # measured by a figure whose indicator says what the goal counts ("udeblivelser")
             continue
-        sub = is_subpopulation(m.scope)
-        m_place = doc_places.get(m.doc_id, "national") if sub else m.scope
-        if sub and _COUNTRY.search(m.text):
-            m_place = "national"  # "På landsplan var 8,9 procent af de 16-24-årige": the country's
-        if m_place != place:
-            continue
-        if group and not sub and (_SAME_GROUP_AGAIN.search(m.text) or _counts_group(g, m)):
-            # "Dermed udgør gruppen nu 8,1 procent af de unge i aldersgruppen": the group again;
-            # "41.600 børn i familier med lav indkomst" for "højst 25.000 børn": what both count
-            sub = True
-        elif sub != group or (sub and not _same_group(m.scope, g)):
-            continue
+        one_age = ONE_AGE.fullmatch(m.scope.strip())
+        if one_age:
+            # a table row by age ("Alder: 5 år"): the figure of that age in the document's place,
+            # for a goal that names the age ("Andelen af 5-årige uden huller")
+            if doc_places.get(m.doc_id, "national") != place or not re.search(
+                    rf"(?<![\d-]){one_age.group(1)}(?:-årige|\s*år\b|-year-olds?|\s*years?\b)",
+                    f"{g.target_group or ''} {g.indicator or ''} {g.text}", re.I):
+                continue
+        else:
+            sub = is_subpopulation(m.scope)
+            m_place = doc_places.get(m.doc_id, "national") if sub else m.scope
+            if sub and _COUNTRY.search(m.text):
+                m_place = "national"  # "På landsplan var 8,9 procent af de 16-24-årige": the country's
+            if m_place != place:
+                continue
+            if group and not sub and (_SAME_GROUP_AGAIN.search(m.text) or _counts_group(g, m)):
+                # "Dermed udgør gruppen nu 8,1 procent af de unge i aldersgruppen": the group again;
+                # "41.600 børn i familier med lav indkomst" for "højst 25.000 børn": what both count
+                pass
+            elif sub != group or (sub and not _same_group(m.scope, g)):
+                continue
         if (m.kind == "share") != (unit_kind == "share") or (m.kind == "count" and m.unit not in _COUNT_UNITS):
             continue
         if _other_cohort(g, m):

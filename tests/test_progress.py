@@ -82,6 +82,33 @@ def test_columns_aligned_with_spaces_are_read_as_a_table():
                      (203, 2022, "national")]
 
 
+
+def test_a_header_that_runs_onto_a_second_line_and_rows_by_age():
+    # the years stand under their columns on the line below the header; each row is one age
+    text = ("# Tandsundhed i Egby Kommune\n\n  Alder   Andel uden carieserfaring   Andel uden carieserfaring\n"
+            "          2022                        2025\n  5 år    73,5 pct.                   80,6 pct.\n"
+            "  15 år   51,8 pct.                   55,2 pct.\n")
+    found = sorted((m.value, m.year, m.scope) for m in measurements_from_text(text, source="egby.md"))
+    assert found == [(51.8, 2022, "15 år"), (55.2, 2025, "15 år"), (73.5, 2022, "5 år"), (80.6, 2025, "5 år")]
+    goal = extract_goals_from_text("Mål 2: Andelen af 15-årige uden carieserfaring skal være mindst 60 pct. i 2027.",
+                                   source="plan.md")[0]
+    figures = measurements_from_text(text, source="egby.md")
+    places = {goal.doc_id: "Egby"} | {m.doc_id: "Egby" for m in figures}
+    assert [(m.value, m.year) for m in links(goal, figures, places)] == [(51.8, 2022), (55.2, 2025)]
+
+
+@pytest.mark.parametrize("text, value, year", [
+    # a figure said of a goal: met or short of it
+    ("Egby Kommune. Mål 1 (mindst 80 pct. af de 5-årige uden huller i 2026) er dermed nået et år før tid med "
+     "80,6 pct. i 2025.", 80.6, 2025),
+    # a condition well after the figures is about something else
+    ("Egby Kommune. Med 55,2 pct. i 2025 mangler der 4,8 procentpoint, og tandplejen vurderer, at målet kun "
+     "kan nås, hvis indsatsen udvides.", 55.2, 2025),
+])
+def test_a_figure_said_of_a_goal_met_or_missed_is_measured(text, value, year):
+    shares = [(m.value, m.year, m.kind) for m in measurements_from_text(text) if m.unit == "%"]
+    assert shares == [(value, year, "share")]
+
 # -- linking and status ---------------------------------------------------------------------------
 GOALS = """# Handleplan for hjemløshed i Lindvig Kommune
 
