@@ -27,7 +27,7 @@ _MULTI = re.compile(r"\b(forskel\w*|adskiller|sammenlign\w*|compare\w*|compar\w+
 _UNMET = {"reason_entity": "entity", "reason_coverage": "topic", "reason_type": "answer_type",
           "reason_no_hits": "documents", "reason_empty": "question",
           "reason_injection": "question", "reason_year": "year",
-          "reason_national": "national"}
+          "reason_national": "national", "reason_place": "place"}
 
 
 def abstain(q: Question, reason_key: str, **kw) -> Answer:
@@ -120,6 +120,16 @@ class ExtractiveAnswerer:
                 if not national:
                     return [], "reason_entity", {"entities": asked_setter.group(0)}
             units = national
+        place = self._asked_municipality(q)
+        if units and place:
+            # "tilslutningen ... i Kratholm Kommune": a figure from another municipality's document
+            # is a neighbour; one from a document about the place, or a passage naming it, answers
+            here = [u for u in units if self.doc_place(hits[u.hit].doc_id).lower() == place.lower()
+                    or re.search(rf"\b{re.escape(place)}", f"{hits[u.hit].context()} {u.text}", re.I)]
+            if not here:
+                return [units[0]], "reason_place", {"place": place,
+                                                    "who": self.doc_place(hits[units[0].hit].doc_id)}
+            units = here
         quoted = _quotations(q.text)
         if units and quoted:
             # a statement or title quoted in the question must stand in the answer's document
@@ -256,6 +266,14 @@ class ExtractiveAnswerer:
         return any(o.hit == u.hit and o.end <= u.start and u.start - o.end <= self.group_topic_reach
                    and o.coverage >= self.min_coverage * 0.8 and o.type_fit >= self.min_type_fit
                    for o in scored)
+
+    def _asked_municipality(self, q: Question) -> str | None:
+        """The municipality a question names as such ("i Kratholm Kommune", "in Bredeager
+        Municipality"), when documents are placed (doc_place)."""
+        if self.doc_place is None:
+            return None
+        m = _ASKED_MUNICIPALITY.search(q.text)
+        return m.group(1) if m else None
 
     def _asks_national(self, q: Question, hits: list[Hit]) -> bool:
         """The question asks for the country's figure or goal and names no municipality."""
@@ -409,12 +427,20 @@ class ExtractiveAnswerer:
             head = t(q.language, "abstain", reason=t(q.language, "reason_national_figure", **kw))
             return replace(shown, answer=f"{head}\n\n{shown.answer}", abstained=True,
                            unmet={"constraint": "national", "value": kw.get("who")})
+        if reason == "reason_place":
+            shown = compose(q, hits, chosen, answerer=self.name)
+            who = kw["who"] if kw["who"] != "national" else ("hele landet" if q.language == "da" else "the whole country")
+            head = t(q.language, "abstain", reason=t(q.language, "reason_place", place=kw["place"], who=who))
+            return replace(shown, answer=f"{head}\n\n{shown.answer}", abstained=True,
+                           unmet={"constraint": "place", "value": kw.get("place")})
         if reason:
             return abstain(q, reason, **kw)
         return compose(q, hits, chosen, answerer=self.name)
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# "i Kratholm Kommune", "in Bredeager Municipality", "Sølvkær Kommunes": a municipality asked about
+_ASKED_MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+(?:Kommunes?|Municipality'?s?)\b")
 # a year a sentence states as a time; "2020-mål", "2030-planen" name a thing, not a time
 _STATED_YEAR = re.compile(r"\b(?:19|20)\d\d\b(?!-[^\W\d])")
 # A sentence that speaks of the whole country (a question that asks about it: ASKS_NATIONAL)

@@ -111,7 +111,11 @@ def issuer_of(raw_text: str, doc_type: DocType, site: str | None = None) -> str 
         m = _COMMITTEE_FIELD.search(raw_text)
         committee = m.group(1).strip() if m else None
         munis = Counter(x for x in _MUNICIPALITY.findall(raw_text))
-        muni = f"{munis.most_common(1)[0][0]} Kommune" if munis else site
+        # minutes open with their municipality's name; one named more often further down is
+        # what an item is about ("Aftale med Bredeager Kommune")
+        head = _MUNICIPALITY.search(raw_text[:300])
+        name = head.group(1) if head else (munis.most_common(1)[0][0] if munis else None)
+        muni = f"{name} Kommune" if name else site
         if committee and muni:
             return f"{muni}, {committee}"
         return committee or muni

@@ -157,6 +157,29 @@ def test_a_national_figure_comes_from_a_national_source_or_the_answer_says_there
     assert not b.abstained and "55" in b.answer and "42" not in b.answer
 
 
+
+def test_a_figure_asked_for_one_municipality_is_not_answered_from_anothers_document(tmp_path):
+    """Asked about Kratholm, the only figure is Egby's, whose minutes name Kratholm elsewhere
+    (an agreement with it): that figure is shown as the nearest, under an abstention."""
+    from assistant.service import Assistant
+    from conftest import store_of
+    from ingest.pipeline import ingest
+
+    egby = ("Egby Kommune\n\nSundhedsudvalget, referat\n\nPunkt 1. Børnevaccinationer\n\nTilslutningen til anden "
+            "MFR-vaccination for årgang 2021 var 90,3 pct. i Egby Kommune i 2026.\n\nPunkt 2. Aftale med Kratholm "
+            "Kommune om fælles tandregulering\n\nAftalen forlænges til 2030.\n")
+    store = store_of(tmp_path, {"egby.txt": egby})
+    question = "Hvad var tilslutningen til anden MFR-vaccination i Kratholm Kommune?"
+    a = Assistant(store).ask(question)
+    assert a.abstained and a.to_json()["unmet"] == {"constraint": "place", "value": "Kratholm"}
+    assert "90,3" in a.answer and "Egby" in a.answer.split("\n\n")[0]
+    (tmp_path / "docs" / "kratholm.txt").write_text(
+        "Kratholm Kommune\n\nStatus på børnevaccinationer 2026\n\nTilslutningen til anden MFR-vaccination for "
+        "årgang 2021 var 88,1 pct. i 2026.\n", encoding="utf-8")
+    assert ingest(store, [str(tmp_path / "docs")], progress=False).count("failed") == 0
+    b = Assistant(store).ask(question)
+    assert not b.abstained and "88,1" in b.answer and "90,3" not in b.answer
+
 def test_before_saying_no_passage_is_about_it_the_search_looks_wider(tmp_path):
     """The vote stands in a passage ranked below the first ones (here: below the only one the
     assistant reads at first); the wider search finds it instead of abstaining."""

@@ -230,3 +230,15 @@ def test_the_signature_under_a_foreword_is_text_not_a_heading(signature):
     sig = " ".join(signature.split())
     assert any(b.kind == "paragraph" and b.text == sig for b in blocks), [(b.kind, b.text) for b in blocks]
     assert any(b.kind == "heading" and b.text == "1. Vores mål" for b in blocks)
+
+
+def test_minutes_belong_to_the_municipality_they_open_with_not_the_one_an_item_is_about():
+    from ingest.metadata import issuer_of
+
+    text = ("Sølvkær Kommune\nSundhedsudvalget\n\nREFERAT\n\n34. Aftale med Bredeager Kommune\n\n"
+            "Den nuværende aftale med Bredeager Kommune udløber. Sølvkær betaler 55 pct. og Bredeager Kommune "
+            "45 pct.\n")
+    assert issuer_of(text, "committee_minutes") == "Sølvkær Kommune"
+    # no municipality at the top: the one the minutes name most
+    assert issuer_of("REFERAT\n\n" + "x " * 200 + "Egby Kommune og Egby Kommune, Tornlund Kommune",
+                     "committee_minutes") == "Egby Kommune"
