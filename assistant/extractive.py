@@ -47,6 +47,10 @@ def entity_in(entity: str, text: str) -> bool:
     """Exact for numbers and short codes; one or two typos allowed in longer names."""
     ent = _norm_entity(entity)
     low = text.lower()
+    span = re.fullmatch(r"((?:19|20)\d\d)/(\d\d)", ent)
+    if span:  # a school year, written "2022/23", "2022-23", "2022/2023"
+        start, end = span.groups()
+        return bool(re.search(rf"(?<!\d){start}\s*[/–-]\s*(?:{end}|{start[:2]}{end})(?!\d)", text))
     if ent[:1].isdigit():
         nums = {normalise_number(v) for v in (parse_number(x) for x in re.findall(
             r"\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?", text)) if v is not None}
@@ -483,7 +487,8 @@ def _stated_years(u: Unit, hits: list[Hit]) -> set[str]:
 
 
 def _years(q: Question) -> list[str]:
-    return [e for e in q.entities if _YEAR.fullmatch(e)]
+    """The years the question names; a school year "2022/23" by the year it is written with."""
+    return [e[:4] for e in q.entities if _YEAR.fullmatch(e) or re.fullmatch(r"(?:19|20)\d\d/\d\d", e)]
 
 
 def _figure_for_group(q: Question, text: str) -> bool:

@@ -149,9 +149,21 @@ def _common_english(word: str) -> bool:
     return low in vocab or stem in vocab or known_english(low)
 
 
+# "skoleåret 2022/23", "2024-25": a school or financial year, one entity the evidence must name
+_SPAN_YEAR = re.compile(r"(?<![\w.,/])((?:19|20)\d\d)\s*[/–-]\s*(\d\d(?:\d\d)?)(?![\w/])")
+
+
 def _entities(text: str, lang: str) -> list[str]:
     out: list[str] = []
+    spans = []
+    for m in _SPAN_YEAR.finditer(text):
+        start, end = int(m.group(1)), m.group(2)
+        if int(end[-2:]) == (start + 1) % 100:
+            out.append(f"{start}/{end[-2:]}")
+            spans.append((m.start(), m.end()))
     for m in re.finditer(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])", text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
         out.append(m.group(1))
     for m in re.finditer(r"\b([A-ZÆØÅ]{2,}[0-9]*|[A-ZÆØÅ]+[0-9]+[A-Za-z0-9]*)\b", text):
         if m.group(1).lower() not in _GENERIC_CAPS:

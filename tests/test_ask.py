@@ -390,3 +390,14 @@ def test_a_count_for_an_age_group_comes_from_the_line_or_row_that_names_the_grou
     assert "702" in a.answer.split("\n")[0] and "611" in a.answer.split("\n")[0], a.answer
     b = bot.ask("Hvor mange under 25 år døde af narkotika i 2023 og i 2024?")
     assert "21" in b.answer.split("\n")[0] and "30" in b.answer.split("\n")[0], b.answer
+
+
+def test_a_school_year_asked_must_stand_in_the_evidence_as_a_school_year():
+    from assistant.extractive import entity_in
+    from assistant.question import analyse
+
+    q = analyse("What was Egby's competence coverage in the 2022/23 school year?")
+    assert "2022/23" in q.entities and "23" not in q.entities
+    assert entity_in("2022/23", "i skoleåret 2022/23 var den 88 pct.") and entity_in("2022/23", "2022-2023")
+    # the years 2022 and 2023 named apart, or the next school year, are not that school year
+    assert not entity_in("2022/23", "fra 2022 til 2023/24")
