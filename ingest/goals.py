@@ -130,6 +130,18 @@ def _deadline(text: str) -> int | None:
     return max(years) if years else None
 
 
+def _stage_deadline(text: str, target: Quantity | None) -> int | None:
+    """A goal in stages ("mindst 92 pct. i skoleåret 2027/28 og mindst 95 pct. i skoleåret
+    2029/30"): the deadline of the stage its target is, the year between it and the next target."""
+    if target is None:
+        return None
+    mentions = find_quantities(text)
+    at = next((i for i, m in enumerate(mentions) if m.quantity == target), None)
+    if at is None or at + 1 >= len(mentions) or mentions[at + 1].quantity.bound is None:
+        return None
+    return _deadline(text[mentions[at].end:mentions[at + 1].start])
+
+
 # "(udgangspunkt 2024/25: 18,9 pct.)", "baseline 2023: 41 %": the level the goal starts from
 _BASELINE_WORD = r"\b(?:udgangspunkt\w*|baseline|basisår\w*)\b"
 _BASELINE_SAID = re.compile(rf"(?:{_BASELINE_WORD}|\b(?:nuværende niveau|current level)\b)"
@@ -178,6 +190,9 @@ def _numbers(text: str) -> tuple[Quantity | None, Quantity | None, Quantity | No
     for m in with_unit or bare:
         q = m.quantity
         before = text[max(0, m.start - 45): m.start].lower()
+        if re.search(r"\b(mangler|manglede|short of|missing)\b[^.,;]{0,25}$", before) or re.match(
+                r"\s*(for at nå|to reach|short of|fra målet|from the target)\b", text[m.end:m.end + 30], re.I):
+            continue  # "Dermed mangler kommunen 1,3 procentpoint for at nå det mål": the gap to it
         if q.bound is None:
             b = re.search(r"\b(højst|mindst|maksimalt|under|over)\b(\s+\w+){0,2}\s*$", before)
             if b:
@@ -424,7 +439,7 @@ def _make_goal(doc, chunks, text, start, end, ctx, block, programme, set_by, ann
     if direction is None and target is not None:
         direction = {"at_most": "decrease", "below": "decrease"}.get(target.bound or "", "increase")
     kind = "intention" if intention else ("numeric_target" if (change or target) else "direction_only")
-    deadline = None if intention else (_deadline(text) or ctx.deadline)
+    deadline = None if intention else (_stage_deadline(text, target) or _deadline(text) or ctx.deadline)
     baseline_year = _baseline_year_said(text, deadline) if baseline is not None else None
     if baseline is not None and baseline_year is None:
         upto = re.search(r"\btil\b", text[text.find("fra"):] if "fra" in text else text)

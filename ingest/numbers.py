@@ -160,6 +160,8 @@ def find_quantities(text: str, *, words_need_unit: bool = True, dates: bool = Fa
             continue  # a date ("31. august", "25-11-2020"), not an amount
         if re.match(r"-?år(ige?|s)?\b", after) or text[m.start("num") - 1: m.start("num")] == "-":
             continue  # ages like "15-17-årige", "25-årige"
+        if re.search(r"(?:19|20)\d\d\s*/\s*$", text[max(0, m.start("num") - 7):m.start("num")]):
+            continue  # the end of a school year: the 28 of "2027/28"
         if m.start("num") > 0 and text[m.start("num") - 1].isalpha():
             continue  # part of a code or name: "HPV1", "MFR2", "CO2", "Mål3"
         if not unit and _ORDINAL_AFTER.match(after):

@@ -259,3 +259,16 @@ def test_a_school_year_deadline_column_and_a_baseline_year_after_the_figure():
     goal = extract_goals_from_text("Mål 1: Kompetencedækningen i folkeskolen skal være mindst 95 pct. i "
                                    "skoleåret 2027/28.\n   Baseline: 87,4 pct. (2023/24).")[0]
     assert (goal.target_value.value, goal.deadline, goal.baseline.value, goal.baseline_year) == (95.0, 2028, 87.4, 2024)
+
+
+@pytest.mark.parametrize("text, target, deadline", [
+    # the gap to a goal is not its target
+    ("Dermed mangler kommunen 1,3 procentpoint for at nå det mål, byrådet vedtog i februar: at "
+     "kompetencedækningen skal være mindst 92 pct. i skoleåret 2027/28.", 92.0, 2028),
+    # a goal in stages: the first stage's target with its own deadline
+    ("Forvaltningen foreslår, at kompetencedækningen skal være mindst 92 pct. i skoleåret 2027/28 og mindst "
+     "95 pct. i skoleåret 2029/30.", 92.0, 2028),
+])
+def test_a_gap_and_a_second_stage_are_not_the_target_or_its_deadline(text, target, deadline):
+    (goal,) = extract_goals_from_text(text)
+    assert (goal.target_value.value, goal.deadline) == (target, deadline)

@@ -65,3 +65,7 @@ def test_a_bound_written_as_a_sign(text, bound):
 def test_a_digit_joined_to_letters_is_part_of_a_code():
     got = [m.quantity.value for m in find_quantities("Tilslutningen til HPV1 og MFR2 var 90,3 pct.; CO2-udledningen 12 ton")]
     assert got == [90.3, 12]
+
+
+def test_the_end_of_a_school_year_is_no_quantity():
+    assert [m.quantity.value for m in find_quantities("mindst 92 pct. i skoleåret 2027/28 og 95 pct. i 2029/ 30")] == [92, 95]
