@@ -180,7 +180,7 @@ def units_of(text: str, table: bool = False) -> list[tuple[int, int]]:
 
 
 # women or men, as a question asks (its own language: Danish "men" is "but") and as evidence says it
-_GENDER_ASK = {"da": {"kvinder": r"kvinde\w*|piger?", "mænd": r"mænd|drenge?"},
+_GENDER_ASK = {"da": {"kvinder": r"kvinde\w*|piger?|pigerne", "mænd": r"mænd|mændene|drenge?|drengene"},
                "en": {"women": r"women|woman|girls?|female", "men": r"men|boys?|male"}}
 _GENDER_SAID = {"kvinder": "women", "mænd": "men", "women": "kvinder", "men": "mænd"}
 

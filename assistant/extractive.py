@@ -218,7 +218,9 @@ class ExtractiveAnswerer:
                     return [], "reason_year", {"year": years[0], "years": ", ".join(told[-5:])}
         best = units[0]
         chosen = [best]
-        follow = self._continuation(best, units, hits)
+        # the next sentence that goes on about it is looked for among all the passage's sentences:
+        # "Det er et fald på 6.212 i forhold til 2024" need not name the topic again
+        follow = self._continuation(best, scored, hits)
         if follow is None and q.answer_type in _TYPED and best.type_fit < 1.0:
             # "Forvaltningen fremlægger forslag til en målsætning for X." restates the question;
             # the number stands in the next sentence of the same passage

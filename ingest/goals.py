@@ -53,7 +53,8 @@ _GOAL_WORDS = re.compile(r"\b[\wæøå-]*mål(et|ene|sætning\w*|tal)?\b|\bsocia
                          re.I)
 _STATUS = re.compile(r"\b(er nået|nået|opfyldt|indfriet|er (steget|faldet)|har vi|blev|var|havde|had|"
                      r"(?:has|have) (?:risen|fallen)|was|were)\b", re.I)
-_ACHIEVED = re.compile(r"\b(er|blev|var|allerede|is|was|were|has been|have been|already)\s+(\S+\s+){0,4}?"
+# ("The goal is to be reached for ..." is still to come)
+_ACHIEVED = re.compile(r"\b(er|blev|var|allerede|is|was|were|has been|have been|already)\s+(?!to\b)(\S+\s+){0,4}?"
                        r"(nået|opfyldt|indfriet|reached|met|achieved)\b", re.I)
 _CONDITIONAL = re.compile(r"^(hvis|såfremt|når|selvom|hvorvidt|det forventes|prognosen|if|when|although|"
                           r"whether|it is expected|the forecast)\b", re.I)

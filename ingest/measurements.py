@@ -274,11 +274,16 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
             # "1.113 året før", "et fald i forhold til året før, hvor tallet var 1.113"
             year = _nearest_year(years, m.start, m.end, sentence) - 1
         # "mellem 2016 og 2024 ... fra 48 til 34": the first number is the first year's
+        earlier = False
         for a_pos, b_pos in moves:
             if span_years and m.start == a_pos:
                 year = span_years[0]
             elif span_years and m.start == b_pos:
                 year = span_years[1]
+            elif m.start == a_pos and not own:
+                earlier = True  # "steg fra 86,2 pct. til 86,9 pct.": the year's figure is the second
+        if earlier:
+            continue
         if change:
             if span_years:
                 period = (span_years[0], span_years[1])
@@ -443,7 +448,7 @@ def _present_year(sentence: str, doc: Document) -> int | None:
 _SPAN = re.compile(r"\b(?:fra|from)\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\s+(?:til|to)\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\b|"
                    r"\b(?:mellem|between)\s+((?:19|20)\d\d)\s+(?:og|and)\s+((?:19|20)\d\d)\b|"
                    r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b", re.I)
-_FROM_TO = re.compile(r"\b(?:fra|from)\s+(\d[\d.,]*)\s+(?:til|to)\s+(\d[\d.,]*)")
+_FROM_TO = re.compile(r"\b(?:fra|from)\s+(\d[\d.,]*)(?:\s*(?:pct\.|procent|%|per cent|percent))?\s+(?:til|to)\s+(\d[\d.,]*)")
 # The counted noun as the unit of a bare number ("38 dage", "27 skoler", "6,500 households")
 _NOUN_UNITS = (
     (r"borger\w*|person\w*|mennesk\w*|people|individuals|hjemløs\w*|homeless|unge|børn|elever|pupils|"

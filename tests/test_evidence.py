@@ -534,3 +534,12 @@ def test_the_second_part_of_a_compound_question_is_about_its_own_words_unless_it
                                       "and by how much had that number grown?")[1])
     key = {t for i in scorer.key_concepts(pointing) for t in pointing.concepts[i]}
     assert key & {"jobparat", "modtag"}, key
+
+
+def test_girls_and_boys_asked_are_found_in_their_definite_forms():
+    from assistant.evidence import missing_qualifier
+    from assistant.question import analyse
+
+    q = analyse("What share of 15-year-old boys had no caries experience?")
+    assert missing_qualifier(q, "Blandt pigerne var det 63,9 pct., mens det gjaldt 61,0 pct. af drengene.") is None
+    assert missing_qualifier(q, "I alt var 62,4 pct. uden carieserfaring.") == "men"

@@ -272,3 +272,11 @@ def test_a_school_year_deadline_column_and_a_baseline_year_after_the_figure():
 def test_a_gap_and_a_second_stage_are_not_the_target_or_its_deadline(text, target, deadline):
     (goal,) = extract_goals_from_text(text)
     assert (goal.target_value.value, goal.deadline) == (target, deadline)
+
+
+def test_a_goal_followed_by_when_it_is_to_be_reached_is_a_goal():
+    text = ("The three goals\n\n• HPV, first dose: at least 90 per cent of both girls and boys should receive their "
+            "first HPV dose before their 13th birthday. The goal is to be reached for children born in 2015, who "
+            "turn 13 in 2028.\n\n• The previous target was reached in 2024.\n")
+    goals = extract_goals_from_text(text)
+    assert [(g.target_value.value, g.deadline) for g in goals] == [(90.0, 2028)]

@@ -576,3 +576,9 @@ def test_a_goal_for_one_birth_cohort_is_not_measured_by_another_cohorts_figure()
     figures = measurements_from_text(rows, source="notat.md")
     places = {goal.doc_id: "national"} | {m.doc_id: "national" for m in figures}
     assert [m.value for m in links(goal, figures, places)] == [68.8]
+
+
+def test_from_a_to_b_without_years_measures_the_second_figure_only():
+    text = ("Trivsel i Egby Kommune\n\nTrivselsmålingen fra 2026 er klar. Andelen af elever med høj generel "
+            "trivsel steg fra 86,2 pct. til 86,9 pct.\n\nMellem 2016 og 2024 faldt andelen fra 48 pct. til 34 pct.\n")
+    assert sorted((m.value, m.year) for m in measurements_from_text(text)) == [(34, 2024), (48, 2016), (86.9, 2026)]
