@@ -414,6 +414,9 @@ class ExtractiveAnswerer:
         if nxt and re.match(r"(Det|Dette|Den|De|Disse|Heraf|Her|Derfor|It|This|That|These)\b",
                             nxt.text) and len(nxt.text) < 350:
             return nxt
+        if nxt and re.match(r"(Fraværende|Afbud|Absent)\b", nxt.text) and len(nxt.text) < 200 \
+                and re.search(r"\b(stemte|stemmer|voted|votes)\b", best.text, re.I):
+            return nxt  # a vote's record ends with who was absent
         return None
 
     follow_chars = 200  # how far after the best sentence its answer may stand (about two sentences)
