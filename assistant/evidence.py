@@ -45,7 +45,7 @@ _DECISION = re.compile(r"\b(besluttede|beslutning|vedtog|vedtaget|godkendte|godk
                        r"recommend\w*|endorsed|bortfaldt|forkastet|nedstemt|vedtoges|faldt|"
                        r"voted down|defeated|carried|withdrawn|trukket tilbage)\b", re.I)
 # A question about a vote, and a sentence that records one ("(V) og (O) stemte imod")
-_ASKS_VOTE = re.compile(r"\b(imod|stemte|stemme\w*|forbehold|undlod|against|vot\w*|oppos\w*|abstain\w*|"
+_ASKS_VOTE = re.compile(r"\b(imod|stemte|stemme\w*|afstemning\w*|forbehold|undlod|against|vot\w*|oppos\w*|abstain\w*|"
                         r"reservation|dissent\w*)\b", re.I)
 _VOTE = re.compile(r"\b(imod|stemte|stemmer|forbehold|undlod|mindretal\w*|against|voted|votes|opposed|"
                    r"abstained|reservation|dissent\w*)\b|\(\s*[A-ZÆØÅ]{1,2}\s*\)", re.I)

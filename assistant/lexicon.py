@@ -168,6 +168,8 @@ DANISH_SYNONYMS: dict[str, str] = {
     "vedtog": "beslutning vedtaget", "indstillede": "indstilling indstiller",
     "samarbejdspartnere": "sammen samarbejde partnere", "partnere": "sammen samarbejde",
     "samarbejder": "sammen samarbejde", "møde": "mødedato mødet", "mødtes": "mødedato mødet",
+    "afstemning": "stemte stemmer", "afstemningen": "stemte stemmer",
+    "ændret": "ændres ændring ændringen", "ændrede": "ændres ændring ændringen",
 }
 
 

@@ -23,7 +23,7 @@ _TYPE_PATTERNS: tuple[tuple[AnswerType, re.Pattern], ...] = (
                         r"år|year|tidspunkt|skoleår|school year|måned|month|uge|week)\b|\bwhat time\b|\bhvornår\b|\bhvor lang tid\b|\bhow long\b",
                         re.I)),
     ("decision", re.compile(r"\b(beslut\w*|decide\w*|decision|indstill\w*|recommend\w*|vedt[oa]g\w*|"
-                            r"vot(ed|e|es|ing)|stemte|stemmer|stemt|opposed|"
+                            r"vot(ed|e|es|ing)|stemte|stemmer|stemt|afstemning\w*|opposed|"
                             r"(?:var|er|were|was|is|are)\s+(?:imod|against)|"
                             r"conclu\w*|resolved?|godkend\w*|approve\w*|amendment|ændringsforslag\w*)\b", re.I)),
     ("amount", re.compile(r"\b(hvor (mange|meget|stor\w*)|how (many|much|large|big)|what amount|"
@@ -275,7 +275,8 @@ def analyse(text: str, language: str | None = None) -> Question:
     if lang == "en":
         text_for_terms = fix_english_typos(text)
     else:
-        text_for_terms = text
+        # "Hvordan faldt afstemningen?", "hvordan gik det med ...": the verb asks how, it is no term
+        text_for_terms = re.sub(r"\b(hvordan)\s+(faldt|falder|gik|går)\b", r"\1", text, flags=re.I)
     answer_type: AnswerType = "other"
     for kind, pattern in _TYPE_PATTERNS:
         if pattern.search(text):

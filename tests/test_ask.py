@@ -205,11 +205,14 @@ def test_how_the_vote_went_includes_who_was_absent(tmp_path):
 
     store = store_of(tmp_path, {
         "referat.txt": "Egby Kommune – Sundhedsudvalget\n\n## 33. Nyt lokalt mål for HPV-vaccination\n\nForvaltningen "
-                       "foreslår et nyt lokalt mål for HPV-vaccination.\n\n## Beslutning\n\nGodkendt.\nFor stemte: A, F "
+                       "foreslår et nyt lokalt mål for HPV-vaccination.\n\n### Beslutning\n\nGodkendt.\nFor stemte: A, F "
                        "og V (5)\nImod stemte: Dansk Folkeparti (O) (1).\nFraværende: Lene Bach (C)\n",
     })
     a = Assistant(store).ask("Hvordan stemte udvalget om det nye lokale mål for HPV-vaccination?")
     assert not a.abstained and "A, F og V" in a.answer and "Lene Bach" in a.answer, a.answer
+    # "afstemningen" asks for the decision, though the question names the goal
+    b = Assistant(store).ask("Hvordan faldt afstemningen om det nye lokale mål for HPV-vaccination?")
+    assert not b.abstained and "Imod stemte" in b.answer, b.answer
 
 def test_a_municipal_target_beside_a_national_comparison_is_not_the_national_target(tmp_path):
     """Minutes that compare with "det nationale niveau" two sentences on do not state the
