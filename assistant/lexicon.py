@@ -269,11 +269,20 @@ def _english_of_danish() -> dict[str, frozenset[str]]:
 
     out: dict[str, set[str]] = {}
     for en, da in _ALL:
-        stems_en = {t for form in _spelled(en) for t in content_terms(form, "da") if len(t) >= 3}
-        if not stems_en:
-            continue
-        for stem in content_terms(da, "da"):
-            out.setdefault(stem, set()).update(stems_en)
+        stems_da = content_terms(da, "da")
+        one_da = len(set(stems_da)) == 1
+        for form in _spelled(en):
+            stems_en = [t for t in content_terms(form, "da") if len(t) >= 3]
+            # a phrase read backwards for several Danish words gives each its head word only
+            # ("day care places" -> "plac"): which English word is which Danish one is unknown,
+            # and "news from statistics denmark" is no English for "danmark"; for a single Danish
+            # word the whole phrase ("hospital beds" -> "sengepladser")
+            if not stems_en:
+                continue
+            if not one_da:
+                stems_en = stems_en[-1:]
+            for stem in stems_da:
+                out.setdefault(stem, set()).update(stems_en)
     return {k: frozenset(v) for k, v in out.items()}
 
 
