@@ -216,6 +216,10 @@ def _sentence_measurements(doc: Document, chunks: ChunkIndex, block: Block, a: i
     years = years_in(sentence)  # a school year "2024/25" is the year it ends in
     # "i årgang 2013 ... pr. 1. oktober 2026": a cohort is whom the figure is for, not its year
     years = [(p, y) for p, y in years if not _COHORT.search(sentence[max(0, p - 20):p])]
+    if not years:
+        # "I dette skoleår bliver 90,7 pct. ... fra sidste skoleår, hvor tallet var 88,9 pct.":
+        # years said relative to the document's date
+        years = _relative_years(sentence, doc)
     prev = _antecedent(f"{earlier}\n{block.text[:a]}") if _POINTS_BACK.search(sentence) else ""
     prev_years = [y for _, y in years_in(prev)]
     if not years and prev_years:
@@ -437,6 +441,25 @@ def _nearest_year(years: list[tuple[int, int]], start: int, end: int, sentence: 
     if before:
         return before[-1][1]
     return min(years, key=lambda py: abs(py[0] - start))[1]
+
+
+_RELATIVE_YEAR = re.compile(r"\b(?P<this_school>(?:i )?dette skoleår|(?:i )?indeværende skoleår|this school year|the current "
+                            r"school year)\b|\b(?P<last_school>sidste skoleår|forrige skoleår|last school year|the previous "
+                            r"school year)\b|\b(?P<this>i år|this year)\b|\b(?P<last>sidste år|i fjor|last year)\b", re.I)
+
+
+def _relative_years(sentence: str, doc: Document) -> list[tuple[int, int]]:
+    """(position, year) of each year the sentence says relative to the document's date: "i år",
+    "sidste år", "dette skoleår" (a school year starts in August and counts as the year it ends in)."""
+    if not doc.date:
+        return []
+    year, month = int(doc.date[:4]), int(doc.date[5:7])
+    school = year + 1 if month >= 8 else year
+    out = []
+    for m in _RELATIVE_YEAR.finditer(sentence):
+        said = {"this_school": school, "last_school": school - 1, "this": year, "last": year - 1}[m.lastgroup]
+        out.append((m.start(), said))
+    return out
 
 
 def _present_year(sentence: str, doc: Document) -> int | None:

@@ -582,3 +582,11 @@ def test_from_a_to_b_without_years_measures_the_second_figure_only():
     text = ("Trivsel i Egby Kommune\n\nTrivselsmålingen fra 2026 er klar. Andelen af elever med høj generel "
             "trivsel steg fra 86,2 pct. til 86,9 pct.\n\nMellem 2016 og 2024 faldt andelen fra 48 pct. til 34 pct.\n")
     assert sorted((m.value, m.year) for m in measurements_from_text(text)) == [(34, 2024), (48, 2016), (86.9, 2026)]
+
+
+def test_this_and_last_school_year_are_read_from_the_documents_date():
+    text = ("Egby Dagblad, 24. november 2026\n\nI dette skoleår bliver 90,7 pct. af timerne i Egby Kommunes skoler "
+            "varetaget af en lærer med undervisningskompetence. Det er en stigning fra sidste skoleår, hvor tallet "
+            "var 88,9 pct. I år er der 12 skoler.\n")
+    found = {m.value: m.year for m in measurements_from_text(text, source="egby.txt")}
+    assert (found[90.7], found[88.9]) == (2027, 2026)
