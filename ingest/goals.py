@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from ingest.chunk import ChunkIndex
 from ingest.dates import find_dates
 from ingest.goal_fields import indicator_of, target_group_of
+from ingest.measurements import COHORT, _VERB
 from ingest.models import Block, Chunk, Document, Goal, Quantity
 from ingest.numbers import find_quantities, years_in
 from ingest.text import is_instruction, split_sentences
@@ -485,7 +486,7 @@ def _indicator_or_before(text: str, intention: bool, before: str) -> str | None:
         if not figures:
             continue
         head = sentence[:figures[0].start]
-        verbs = list(_MEASURED_VERB.finditer(head))
+        verbs = list(_VERB.finditer(head))  # the verb that states the figure ("... faldt fra 6,4 pct.")
         subject = head[:verbs[-1].start()].strip(" ,") if verbs else ""
         if re.match(r"(andel|antal|tallet|omfanget|niveauet|the share|the number|the proportion|the rate)", subject, re.I):
             return " ".join(subject.split())  # "Andelen af elever, der svarer, at de er blevet mobbet"
@@ -498,15 +499,9 @@ def _indicator_or_before(text: str, intention: bool, before: str) -> str | None:
             rest = re.sub(r"\s*\b(?:pr\.|per|den|as of|on)\s+\d{1,2}\.?\s*[a-zæøå]+\.?\s+(?:19|20)\d\d$", "", rest, flags=re.I)
             if rest:
                 rest = f"andel {rest}" if figures[0].quantity.unit == "%" else rest
-                cohort = _COHORT_SAID.search(head)  # "For årgang 2014, ... havde 71,2 pct. af pigerne"
+                cohort = COHORT.search(head)  # "For årgang 2014, ... havde 71,2 pct. af pigerne"
                 return " ".join(f"{cohort.group(0)}: {rest}".split()) if cohort else " ".join(rest.split())
     return indicator
-
-
-_COHORT_SAID = re.compile(r"\b(?:årgang(?:en)?|fødselsårgang(?:en)?|født i|born in|cohort)\s*:?\s*(?:19|20)\d\d\b", re.I)
-# the verb a measured figure's sentence states it with ("Andelen ... faldt fra 6,4 pct.")
-_MEASURED_VERB = re.compile(r"\b(var|er|blev|steg|faldt|lå|ligger|udgjorde|udgør|havde|har|nåede|was|were|is|"
-                            r"are|rose|fell|stood|reached|had|has|increased|decreased|dropped|grew)\b", re.I)
 
 
 def _row_goal(doc, chunks, text, start, end, ctx, programme, set_by, announced, row) -> Goal:

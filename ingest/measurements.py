@@ -384,7 +384,10 @@ def _row_measurements(doc: Document, chunks: ChunkIndex, block: Block, heading: 
 
 # one year of age: "5 år", "15-årige", "12-year-olds" (a table row by age, a goal for the 5-year-olds)
 ONE_AGE = re.compile(r"(\d{1,2})\s*(?:år|-årige|-year-olds?|years?)", re.I)
-_COHORT = re.compile(r"\b(?:årgang(?:en)?|fødselsårgang(?:en)?|født i|born in|the (?:class|cohort) of|cohort)\s*$", re.I)
+_COHORT_WORD = r"(?:årgang(?:en)?|fødselsårgang(?:en)?|født i|born in|the (?:class|cohort) of|cohort)"
+_COHORT = re.compile(rf"\b{_COHORT_WORD}\s*$", re.I)  # text that ends where a cohort's year follows
+# a birth cohort and its year: "årgang 2014", "Årgang: 2013", "born in 2015"
+COHORT = re.compile(rf"\b{_COHORT_WORD}\s*:?\s*((?:19|20)\d\d)\b", re.I)
 # the first column of a table of parts: clinics, schools, care homes, departments
 _PART_COLUMN = re.compile(r"^(klinik\w*|skole\w*|institution\w*|afdeling\w*|dagtilbud\w*|børnehave\w*|"
                           r"plejecent\w*|plejehjem\w*|center|centre|enhed\w*|distrikt\w*|clinics?|schools?|"

@@ -18,7 +18,7 @@ from ingest.store import Store
 from policyqa.errors import DocumentError, PolicyQAError, StoreError
 
 # Bump when cleaning, chunking or goal extraction change, so re-ingest refreshes every document.
-PIPELINE_VERSION = "46"
+PIPELINE_VERSION = "47"
 
 Status = Literal["added", "updated", "unchanged", "removed", "failed", "skipped"]
 

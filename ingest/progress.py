@@ -21,7 +21,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from ingest.measurements import _AGE, _MUNICIPALITY, _REGION, ONE_AGE
+from ingest.measurements import _AGE, _MUNICIPALITY, _REGION, COHORT, ONE_AGE
 from ingest.models import Goal, Measurement
 from ingest.numbers import find_quantities
 from ingest.text import content_terms
@@ -239,13 +239,10 @@ def _target_clause(g: Goal) -> str:
     return ""
 
 
-_COHORT = re.compile(r"\b(?:årgang(?:en)?|fødselsårgang(?:en)?|født i|born in|cohort)\s*:?\s*((?:19|20)\d\d)\b", re.I)
-
-
 def _other_cohort(g: Goal, m: Measurement) -> bool:
     """Whether goal and figure name different birth cohorts ("årgang 2014", "Årgang: 2013")."""
-    wanted = {int(y) for y in _COHORT.findall(f"{g.text} {g.indicator or ''}")}
-    said = {int(y) for y in _COHORT.findall(f"{m.indicator} {m.text}")}
+    wanted = {int(y) for y in COHORT.findall(f"{g.text} {g.indicator or ''}")}
+    said = {int(y) for y in COHORT.findall(f"{m.indicator} {m.text}")}
     return bool(wanted and said and not wanted & said)
 
 
